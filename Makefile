@@ -1,0 +1,32 @@
+# ino-audit: the two-command quickstart (`make audit`, `make test`) and a few helpers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out/sample
+
+.PHONY: install audit test lint sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project (fast when already installed)
+
+audit: $(STAMP) ## audit the committed sample extract into $(OUT)
+	$(BIN)/ino-audit audit --claims data_samples/claims.csv --encounters data_samples/encounters.csv \
+	  --members data_samples/members.csv --out $(OUT)
+
+test: $(STAMP) ## lint and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+sample: $(STAMP) ## regenerate the committed sample extract
+	$(BIN)/ino-audit generate --claim-lines 5000 --out data_samples --format csv --seed 7
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,127 @@
+"""Command line: `ino-audit audit`, `ino-audit generate` (contract §4)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ino_audit.errors import AuditError
+
+app = typer.Typer(
+    help="Audit paid inhaled nitric oxide (iNO) claims against clinical policy CP.MP.87.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+DEBUG = typer.Option(False, "--debug", help="Show the full traceback when something fails.")
+
+
+def _fail(message: str, debug: bool) -> None:
+    """Print one sentence to stderr (and the traceback with --debug) and exit 2."""
+    if debug:
+        err.print_exception()
+    err.print(f"[bold red]ino-audit:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def audit(
+    claims: Annotated[str, typer.Option(help="Claims extract: CSV or Parquet file, or a glob.")],
+    encounters: Annotated[
+        str, typer.Option(help="Encounters (iNO courses from the record): file or glob.")
+    ],
+    members: Annotated[str, typer.Option(help="Members extract (birth dates): file or glob.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for determinations, findings and reports.")
+    ],
+    policy_version: Annotated[
+        str | None,
+        typer.Option(help="Policy version to audit against (default: CP.MP.87 revision 05/20)."),
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB database file (default: inside --out).")
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option(help="DuckDB threads (default: all cores).")
+    ] = None,
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 4GB; spills to disk beyond.")
+    ] = None,
+    debug: bool = DEBUG,
+) -> None:
+    """Audit every iNO claim; write determinations, findings, quarantine and summary to --out."""
+    from ino_audit.audit import AuditConfig, run_audit
+
+    cfg = AuditConfig(
+        claims, encounters, members, out_dir, db, policy_version, None, threads, memory_limit
+    )
+    try:
+        with err.status("Starting audit") as status:
+            result = run_audit(cfg, step=lambda s: status.update(s))
+    except AuditError as e:
+        _fail(str(e), debug)
+    except Exception as e:
+        _fail(f"The audit stopped unexpectedly ({type(e).__name__}: {e}).", debug)
+    _print_summary(result.summary, result.out)
+
+
+def _print_summary(data: dict, out_dir: Path) -> None:
+    """Print a short run summary table."""
+    from rich.table import Table
+
+    table = Table(title=f"ino-audit {data['run_id']} ({data['policy_version']})")
+    table.add_column("source")
+    for col in ("input rows", "loaded", "quarantined"):
+        table.add_column(col, justify="right")
+    for source in ("claims", "encounters", "members"):
+        s = data[source]
+        table.add_row(
+            source, f"{s['input_rows']:,}", f"{s['loaded_rows']:,}", f"{s['quarantined_rows']:,}"
+        )
+    out.print(table)
+    dets = ", ".join(f"{k} {v:,}" for k, v in data["determinations"].items())
+    out.print(f"iNO claims: {data['ino_claims']:,} ({dets})")
+    out.print(
+        f"Paid ${data['paid_amount']}, at risk ${data['amount_at_risk']}. Outputs in {out_dir}"
+    )
+
+
+@app.command()
+def generate(
+    claim_lines: Annotated[int, typer.Option(help="Number of claim lines to generate.")] = 5000,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the extract into.")
+    ] = Path("generated"),
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    debug: bool = DEBUG,
+) -> None:
+    """Generate a synthetic extract (claims, encounters, members) with expected determinations."""
+    if fmt not in ("csv", "parquet"):
+        _fail(f"--format must be csv or parquet, not {fmt}.", debug)
+    if claim_lines < 1:
+        _fail("--claim-lines must be at least 1.", debug)
+    from ino_audit.generate import generate as run_generate
+
+    try:
+        with err.status(f"Generating {claim_lines:,} claim lines"):
+            counts = run_generate(out_dir, claim_lines, fmt, seed)
+    except AuditError as e:
+        _fail(str(e), debug)
+    out.print(", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" written to {out_dir}")
+
+
+def main() -> None:
+    """Entry point for `python -m ino_audit`."""
+    app(prog_name="ino-audit")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Write the contract's output files (contract §4) from the audit tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+DETERMINATION_COLUMNS = (
+    "claim_id, member_id, determination, nullif(rule_ids, '') as rule_ids, paid_amount, "
+    "amount_at_risk"
+)
+FINDING_COLUMNS = (
+    "claim_id, episode_id, provider_id, rule_id, severity, policy_section, message, evidence"
+)
+QUARANTINE_COLUMNS = 'source, source_file, source_row, "column", reason'
+DETERMINATIONS = ("supported", "not_supported", "insufficient_documentation", "review_required")
+
+
+def _csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+    """Write a query's result as CSV with a header (empty cells for nulls)."""
+    con.sql(query).to_csv(str(path), header=True)
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """Write determinations.csv, findings.csv and quarantine.csv."""
+    out.mkdir(parents=True, exist_ok=True)
+    _csv(
+        con,
+        f"select {DETERMINATION_COLUMNS} from determinations order by claim_id",
+        out / "determinations.csv",
+    )
+    _csv(
+        con,
+        f"select {FINDING_COLUMNS} from findings "
+        "order by claim_id nulls last, rule_id, provider_id",
+        out / "findings.csv",
+    )
+    _csv(con, f"select {QUARANTINE_COLUMNS} from quarantine", out / "quarantine.csv")
+
+
+def summary(con: duckdb.DuckDBPyConnection, extra: dict[str, Any]) -> dict[str, Any]:
+    """Return the run summary: row counts per source, iNO claims, determinations, dollars."""
+    data: dict[str, Any] = dict(extra)
+    for source, inp, loaded, quarantined in con.execute(
+        "select source, input_rows, loaded_rows, quarantined_rows from load_stats"
+    ).fetchall():
+        data[source] = {"input_rows": inp, "loaded_rows": loaded, "quarantined_rows": quarantined}
+    counts = dict(
+        con.execute(
+            "select determination, count(*) from determinations group by determination"
+        ).fetchall()
+    )
+    data["ino_claims"] = con.execute("select count(*) from ino_claims").fetchone()[0]
+    data["determinations"] = {d: counts.get(d, 0) for d in DETERMINATIONS}
+    paid, at_risk = con.execute(
+        "select coalesce(sum(paid_amount), 0), coalesce(sum(amount_at_risk), 0) from determinations"
+    ).fetchone()
+    data["paid_amount"] = f"{paid:.2f}"
+    data["amount_at_risk"] = f"{at_risk:.2f}"
+    data["findings_by_rule"] = dict(
+        con.execute(
+            "select rule_id, count(*) from findings group by rule_id order by rule_id"
+        ).fetchall()
+    )
+    return data
+
+
+def write_summary(out: Path, data: dict[str, Any]) -> None:
+    """Write summary.json."""
+    (out / "summary.json").write_text(json.dumps(data, indent=2, default=str) + "\n")

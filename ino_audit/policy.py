@@ -1,0 +1,67 @@
+"""Policy versions as data: policies/<version>.toml holds every threshold the rules use."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ino_audit.errors import AuditError
+from ino_audit.paths import POLICIES_DIR
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One policy version: its id, title and numeric parameters."""
+
+    version: str
+    title: str
+    params: dict[str, float]
+
+
+def available() -> dict[str, Path]:
+    """Return the policy versions shipped with the project, by version id."""
+    out = {}
+    for path in sorted(POLICIES_DIR.glob("*.toml")):
+        with open(path, "rb") as f:
+            out[tomllib.load(f)["policy"]["version"]] = path
+    return out
+
+
+def default_version() -> str:
+    """Return the version marked as default."""
+    for version, path in available().items():
+        with open(path, "rb") as f:
+            if tomllib.load(f)["policy"].get("default"):
+                return version
+    raise AuditError("No policy file is marked as the default.")
+
+
+def load(version: str | None = None) -> Policy:
+    """Load a policy version (the default when None), or fail with one sentence."""
+    versions = available()
+    version = version or default_version()
+    if version not in versions:
+        raise AuditError(
+            f"Unknown policy version {version}; available: {', '.join(sorted(versions))}."
+        )
+    with open(versions[version], "rb") as f:
+        data = tomllib.load(f)
+    return Policy(
+        version, data["policy"]["title"], {k: float(v) for k, v in data["params"].items()}
+    )
+
+
+def install(con: duckdb.DuckDBPyConnection, policy: Policy, run_id: str) -> None:
+    """Write the policy's parameters, version and run id into the one-row table `params`."""
+    names = sorted(policy.params)
+    bad = [n for n in names if not n.isidentifier() or not n.islower()]
+    if bad:
+        raise AuditError(f"Policy {policy.version} has badly named parameters: {', '.join(bad)}.")
+    cols = ", ".join(f"{n} double" for n in names)
+    con.execute(f"create or replace table params (policy_version varchar, run_id varchar, {cols})")
+    marks = ", ".join("?" for _ in range(len(names) + 2))
+    values = [policy.version, run_id] + [policy.params[n] for n in names]
+    con.execute(f"insert into params values ({marks})", values)

@@ -1,0 +1,30 @@
+-- INO-DATA-GA-CONFLICT | data consistency (no policy section) | review
+-- Flags: the gestational age documented for the course and a P07.x code on the claim fall on
+-- opposite sides of the 34-week threshold.
+-- Parameters: min_gestational_weeks.
+with
+
+judged_in as (
+    select judged.*, params.min_gestational_weeks
+    from judged
+    cross join params
+),
+
+final as (
+    select
+        'INO-DATA-GA-CONFLICT' as rule_id,
+        claim_id,
+        encounter_id,
+        episode_id,
+        ino_start as sort_ts,
+        format('course documents {} weeks but the claim codes {}', eff_gestational_age_weeks,
+            array_to_string(ga_codes, ', ')) as message,
+        to_json({
+            'gestational_age_weeks': eff_gestational_age_weeks, 'ga_codes': ga_codes,
+            'min_gestational_weeks': min_gestational_weeks
+        }) as evidence
+    from judged_in
+    where ga_conflict
+)
+
+select * from final

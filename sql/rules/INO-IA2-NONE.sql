@@ -1,0 +1,32 @@
+-- INO-IA2-NONE | policy I.A.2 | deny
+-- Flags: an initiating course that fits none of the covered indications (perioperative child,
+-- COVID-19, newborn), when no exclusion of section II already names the reason on the claim.
+-- Runs after the section II rules (stage 2). Parameters: none.
+with
+
+no_pathway as (
+    select * from judged where pathway = 'none'
+),
+
+excluded_claims as (
+    select distinct claim_id from rule_hits where rule_id like 'INO-II-%'
+),
+
+final as (
+    select
+        'INO-IA2-NONE' as rule_id,
+        claim_id,
+        encounter_id,
+        episode_id,
+        ino_start as sort_ts,
+        format('no covered indication: age {} days, surgery context {}, no COVID-19 code',
+            age_days, coalesce(surgery_context, 'none')) as message,
+        to_json({
+            'age_days': age_days, 'age_years': age_years,
+            'surgery_context': surgery_context, 'covid_codes': course_covid_codes
+        }) as evidence
+    from no_pathway
+    anti join excluded_claims using (claim_id)
+)
+
+select * from final

@@ -1,0 +1,38 @@
+-- INO-IA2A-RESPONSE | policy I.A.2.a.v | deny
+-- Flags: a newborn (neonatal pathway) course with no response to the iNO trial: the trial dose
+-- exceeded the maximum, or no complete before/after pair shows the PaO2 rise or OI fall.
+-- Parameters: max_trial_dose_ppm, min_pao2_rise_mmhg, min_oi_fall_fraction.
+with
+
+neonatal as (
+    select judged.*, params.max_trial_dose_ppm, params.min_pao2_rise_mmhg,
+        params.min_oi_fall_fraction
+    from judged
+    cross join params
+    where pathway = 'neonatal'
+),
+
+final as (
+    select
+        'INO-IA2A-RESPONSE' as rule_id,
+        claim_id,
+        encounter_id,
+        episode_id,
+        ino_start as sort_ts,
+        case when trial_dose_ppm > max_trial_dose_ppm
+            then format('trial dose {} ppm exceeds {} ppm', trial_dose_ppm, max_trial_dose_ppm)
+            else format('no response to the {} ppm trial (PaO2 rise {} mmHg, OI fall {})',
+                trial_dose_ppm, shown(pao2_rise_mmhg), shown(oi_fall_fraction))
+        end as message,
+        to_json({
+            'trial_dose_ppm': trial_dose_ppm, 'pao2_mmhg': pao2_mmhg,
+            'pao2_post_trial_mmhg': pao2_post_trial_mmhg, 'pao2_rise_mmhg': pao2_rise_mmhg,
+            'oi': oi_used, 'oi_post_trial': oi_post_trial, 'oi_fall_fraction': oi_fall_fraction,
+            'max_trial_dose_ppm': max_trial_dose_ppm, 'min_pao2_rise_mmhg': min_pao2_rise_mmhg,
+            'min_oi_fall_fraction': min_oi_fall_fraction
+        }) as evidence
+    from neonatal
+    where trial_response = false
+)
+
+select * from final

@@ -1,0 +1,25 @@
+-- INO-II-BPD | policy II | deny
+-- Flags: an iNO claim (linked to a course or not) that carries a diagnosis of
+-- bronchopulmonary dysplasia (value set bpd_dx), an indication the policy excludes.
+-- Parameters: none.
+with
+
+scoped as (
+    select * from claims_in_scope
+),
+
+final as (
+    select
+        'INO-II-BPD' as rule_id,
+        claim_id,
+        encounter_id,
+        episode_id,
+        ino_start as sort_ts,
+        format('claim carries {} code(s) {}', 'bronchopulmonary dysplasia', array_to_string(bpd_codes, ', '))
+            as message,
+        to_json({'codes': bpd_codes}) as evidence
+    from scoped
+    where len(bpd_codes) > 0
+)
+
+select * from final

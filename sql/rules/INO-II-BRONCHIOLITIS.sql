@@ -1,0 +1,25 @@
+-- INO-II-BRONCHIOLITIS | policy II | deny
+-- Flags: an iNO claim (linked to a course or not) that carries a diagnosis of
+-- acute bronchiolitis (value set bronchiolitis_dx), an indication the policy excludes.
+-- Parameters: none.
+with
+
+scoped as (
+    select * from claims_in_scope
+),
+
+final as (
+    select
+        'INO-II-BRONCHIOLITIS' as rule_id,
+        claim_id,
+        encounter_id,
+        episode_id,
+        ino_start as sort_ts,
+        format('claim carries {} code(s) {}', 'acute bronchiolitis', array_to_string(bronchiolitis_codes, ', '))
+            as message,
+        to_json({'codes': bronchiolitis_codes}) as evidence
+    from scoped
+    where len(bronchiolitis_codes) > 0
+)
+
+select * from final

@@ -1,0 +1,36 @@
+"""Shared fixtures: isolated Prefect home, and a one-shot audit of the rules casebook."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="ino-audit-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from ino_audit.audit import AuditConfig, run_audit
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Read a CSV output as a list of dicts."""
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def audit_folder(inputs: dict[str, str], out: Path, **kwargs) -> Path:
+    """Run an in-process audit of the given input paths into out; return out."""
+    run_audit(AuditConfig(inputs["claims"], inputs["encounters"], inputs["members"], out, **kwargs))
+    return out
+
+
+@pytest.fixture(scope="session")
+def casebook_run(tmp_path_factory) -> Path:
+    """Audit every case of tests/casebook.py in one run; return the output folder."""
+    from tests.casebook import CASES, write_book
+
+    folder = tmp_path_factory.mktemp("casebook")
+    return audit_folder(write_book(CASES, folder), folder / "out", run_id="casebook")
