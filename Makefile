@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/sample
 
-.PHONY: install audit test lint sample clean
+.PHONY: install audit test docs sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ audit: $(STAMP) ## audit the committed sample extract into $(OUT)
 test: $(STAMP) ## lint and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+docs: $(STAMP) ## regenerate docs/rules from the registry and the rule SQL
+	$(BIN)/python -m ino_audit.docs
 
 sample: $(STAMP) ## regenerate the committed sample extract
 	$(BIN)/ino-audit generate --claim-lines 5000 --out data_samples --format csv --seed 7

@@ -93,6 +93,48 @@ def _print_summary(data: dict, out_dir: Path) -> None:
     )
 
 
+@app.command("compare-policies")
+def compare_policies(
+    claims: Annotated[str, typer.Option(help="Claims extract: CSV or Parquet file, or a glob.")],
+    encounters: Annotated[str, typer.Option(help="Encounters extract: file or glob.")],
+    members: Annotated[str, typer.Option(help="Members extract: file or glob.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for policy_comparison.csv.")],
+    other: Annotated[str, typer.Option(help="Policy version to compare against the base.")],
+    base: Annotated[
+        str | None, typer.Option(help="Base policy version (default: the default version).")
+    ] = None,
+    db: Annotated[Path | None, typer.Option(help="DuckDB database file.")] = None,
+    debug: bool = DEBUG,
+) -> None:
+    """Audit the same claims under two policy versions; list claims whose outcome changes."""
+    from ino_audit.audit import AuditConfig
+    from ino_audit.compare import compare
+
+    cfg = AuditConfig(claims, encounters, members, out_dir, db)
+    try:
+        with err.status("Comparing policy versions"):
+            result = compare(cfg, base, other)
+    except AuditError as e:
+        _fail(str(e), debug)
+    out.print(
+        f"{result.changed_claims:,} claims change from {result.base_version} to "
+        f"{result.other_version}; dollars at risk change by ${result.dollar_effect:,.2f}. "
+        f"Details: {result.path}"
+    )
+
+
+@app.command("policies")
+def list_policies() -> None:
+    """List the policy versions this installation can audit against."""
+    from ino_audit import policy
+
+    default = policy.default_version()
+    for version in policy.available():
+        pol = policy.load(version)
+        mark = " (default)" if version == default else ""
+        out.print(f"{version}{mark}: {pol.title}")
+
+
 @app.command()
 def generate(
     claim_lines: Annotated[int, typer.Option(help="Number of claim lines to generate.")] = 5000,

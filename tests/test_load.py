@@ -14,27 +14,84 @@ from tests.casebook import CASES, write_book
 from tests.conftest import audit_folder, read_csv
 
 TUVA_MEDICAL_CLAIM = [
-    "claim_id", "claim_line_number", "claim_type", "person_id", "member_id", "payer", "plan",
-    "claim_start_date", "claim_end_date", "claim_line_start_date", "claim_line_end_date",
-    "admission_date", "discharge_date", "admit_source_code", "admit_type_code",
-    "discharge_disposition_code", "place_of_service_code", "bill_type_code", "drg_code_type",
-    "drg_code", "revenue_center_code", "service_unit_quantity", "hcpcs_code", "hcpcs_modifier_1",
-    "rendering_npi", "rendering_tin", "billing_npi", "billing_tin", "facility_npi", "paid_date",
-    "paid_amount", "allowed_amount", "charge_amount", "coinsurance_amount", "copayment_amount",
-    "deductible_amount", "total_cost_amount", "in_network_flag", "diagnosis_code_type",
+    "claim_id",
+    "claim_line_number",
+    "claim_type",
+    "person_id",
+    "member_id",
+    "payer",
+    "plan",
+    "claim_start_date",
+    "claim_end_date",
+    "claim_line_start_date",
+    "claim_line_end_date",
+    "admission_date",
+    "discharge_date",
+    "admit_source_code",
+    "admit_type_code",
+    "discharge_disposition_code",
+    "place_of_service_code",
+    "bill_type_code",
+    "drg_code_type",
+    "drg_code",
+    "revenue_center_code",
+    "service_unit_quantity",
+    "hcpcs_code",
+    "hcpcs_modifier_1",
+    "rendering_npi",
+    "rendering_tin",
+    "billing_npi",
+    "billing_tin",
+    "facility_npi",
+    "paid_date",
+    "paid_amount",
+    "allowed_amount",
+    "charge_amount",
+    "coinsurance_amount",
+    "copayment_amount",
+    "deductible_amount",
+    "total_cost_amount",
+    "in_network_flag",
+    "diagnosis_code_type",
     *[f"diagnosis_code_{i}" for i in range(1, 26)],
     *[f"diagnosis_poa_{i}" for i in range(1, 26)],
     "procedure_code_type",
     *[f"procedure_code_{i}" for i in range(1, 26)],
     *[f"procedure_date_{i}" for i in range(1, 26)],
-    "data_source", "file_name", "file_date", "ingest_datetime",
+    "data_source",
+    "file_name",
+    "file_date",
+    "ingest_datetime",
 ]
 TUVA_ELIGIBILITY = [
-    "person_id", "member_id", "subscriber_id", "gender", "race", "birth_date", "death_date",
-    "death_flag", "enrollment_start_date", "enrollment_end_date", "payer", "payer_type", "plan",
-    "original_reason_entitlement_code", "dual_status_code", "medicare_status_code",
-    "first_name", "last_name", "social_security_number", "subscriber_relation", "address",
-    "city", "state", "zip_code", "phone", "data_source", "file_name", "file_date",
+    "person_id",
+    "member_id",
+    "subscriber_id",
+    "gender",
+    "race",
+    "birth_date",
+    "death_date",
+    "death_flag",
+    "enrollment_start_date",
+    "enrollment_end_date",
+    "payer",
+    "payer_type",
+    "plan",
+    "original_reason_entitlement_code",
+    "dual_status_code",
+    "medicare_status_code",
+    "first_name",
+    "last_name",
+    "social_security_number",
+    "subscriber_relation",
+    "address",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "data_source",
+    "file_name",
+    "file_date",
     "ingest_datetime",
 ]
 
@@ -113,16 +170,29 @@ def test_tuva_layouts_load_without_mapping(tmp_path, book):
     """Tuva's medical_claim and eligibility files (extra columns, gender, payer_type) load."""
     claims = read_csv(Path(book["claims"]))
     for r in claims:
-        r.update(person_id="P" + r["member_id"], payer="acme", diagnosis_code_type="icd-10-cm",
-                 data_source="test", file_name="x.csv")
+        r.update(
+            person_id="P" + r["member_id"],
+            payer="acme",
+            diagnosis_code_type="icd-10-cm",
+            data_source="test",
+            file_name="x.csv",
+        )
     members = read_csv(Path(book["members"]))
     eligibility = []
     for r in members:
-        base = {"person_id": "P" + r["member_id"], "member_id": r["member_id"],
-                "gender": "female", "birth_date": r["birth_date"], "payer_type": "medicaid",
-                "first_name": "Ann", "state": "TX"}
-        eligibility += [{**base, "enrollment_start_date": "2024-01-01"},
-                        {**base, "enrollment_start_date": "2025-01-01"}]
+        base = {
+            "person_id": "P" + r["member_id"],
+            "member_id": r["member_id"],
+            "gender": "female",
+            "birth_date": r["birth_date"],
+            "payer_type": "medicaid",
+            "first_name": "Ann",
+            "state": "TX",
+        }
+        eligibility += [
+            {**base, "enrollment_start_date": "2024-01-01"},
+            {**base, "enrollment_start_date": "2025-01-01"},
+        ]
     out = audit_folder(
         {
             "claims": write(tmp_path / "medical_claim.csv", TUVA_MEDICAL_CLAIM, claims),
@@ -134,11 +204,15 @@ def test_tuva_layouts_load_without_mapping(tmp_path, book):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["claims"]["quarantined_rows"] == 0
     assert summary["members"] == {
-        "input_rows": len(eligibility), "loaded_rows": len(eligibility), "quarantined_rows": 0
+        "input_rows": len(eligibility),
+        "loaded_rows": len(eligibility),
+        "quarantined_rows": 0,
     }
     tuva = {r["claim_id"]: r["determination"] for r in read_csv(out / "determinations.csv")}
-    plain = {r["claim_id"]: r["determination"]
-             for r in read_csv(audit_folder(book, tmp_path / "plain") / "determinations.csv")}
+    plain = {
+        r["claim_id"]: r["determination"]
+        for r in read_csv(audit_folder(book, tmp_path / "plain") / "determinations.csv")
+    }
     assert tuva == plain
 
 
@@ -192,10 +266,20 @@ def test_refusals_are_one_sentence(tmp_path, book, damage, expected):
         target.write_text(text.replace(",", ";"))
     elif damage == "binary":
         target.write_bytes(b"PK\x03\x04\x00\x00binary")
-    result = CliRunner().invoke(app, [
-        "audit", "--claims", str(target), "--encounters", book["encounters"],
-        "--members", book["members"], "--out", str(tmp_path / "out"),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "audit",
+            "--claims",
+            str(target),
+            "--encounters",
+            book["encounters"],
+            "--members",
+            book["members"],
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 2
     assert expected in result.output
     assert str(target) in result.output.replace("\n", "")
@@ -206,10 +290,12 @@ def test_rerun_is_idempotent(tmp_path, book):
     """Auditing the same extract twice into the same database gives the same outputs."""
     out = tmp_path / "out"
     first = {n: (audit_folder(book, out) / n).read_text() for n in ("determinations.csv",)}
-    findings_1 = [{k: v for k, v in r.items() if k != "evidence"}
-                  for r in read_csv(out / "findings.csv")]
+    findings_1 = [
+        {k: v for k, v in r.items() if k != "evidence"} for r in read_csv(out / "findings.csv")
+    ]
     audit_folder(book, out)
     assert (out / "determinations.csv").read_text() == first["determinations.csv"]
-    findings_2 = [{k: v for k, v in r.items() if k != "evidence"}
-                  for r in read_csv(out / "findings.csv")]
+    findings_2 = [
+        {k: v for k, v in r.items() if k != "evidence"} for r in read_csv(out / "findings.csv")
+    ]
     assert findings_1 == findings_2

@@ -1,0 +1,106 @@
+"""The registry, the rule SQL, the docs and the tests never drift apart."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ino_audit import docs, policy, registry
+from ino_audit.paths import SQL_DIR
+
+# Contract §3: rule id -> severity.
+CONTRACT_RULES = {
+    "INO-IA1-ROUTE": "deny",
+    "INO-IA2-NONE": "deny",
+    "INO-IA2A-PAH": "deny",
+    "INO-IA2A-CONV": "deny",
+    "INO-IA2A-OI": "deny",
+    "INO-IA2A-RESPONSE": "deny",
+    "INO-IA2B-PAH": "deny",
+    "INO-IA2B-WEAN": "deny",
+    "INO-IA2C-ARDS": "deny",
+    "INO-IA2C-HYPOX": "deny",
+    "INO-IB-PRIOR": "deny",
+    "INO-IB-NEED": "deny",
+    "INO-II-PRETERM": "deny",
+    "INO-II-BRONCHIOLITIS": "deny",
+    "INO-II-BPD": "deny",
+    "INO-II-CDH": "deny",
+    "INO-II-ADULT-ARDS": "deny",
+    "INO-II-ADULT-POSTOP": "deny",
+    "INO-II-ADULT-VASOREACT": "deny",
+    "INO-II-SICKLE": "deny",
+    "INO-DOC-MISSING": "records",
+    "INO-DOC-INCOMPLETE": "records",
+    "INO-48H-NO-REVIEW": "review",
+    "INO-DX-NOSUPPORT": "review",
+    "INO-DATA-GA-CONFLICT": "review",
+    "INO-DATA-OI-CONFLICT": "review",
+    "INO-OUT-DOSE40": "outlier",
+    "INO-OUT-DOSE80": "outlier",
+    "INO-OUT-DUR7D": "outlier",
+    "INO-OUT-PROVIDER": "outlier",
+    "INO-DQ-UNKNOWN-CODE": "info",
+}
+RULES = registry.rules()
+IDS = [r.rule_id for r in RULES]
+
+
+def test_registry_matches_contract():
+    """Every contract rule is in the registry with the contract's severity, and no other."""
+    assert {r.rule_id: r.severity for r in RULES} == CONTRACT_RULES
+
+
+def test_one_sql_file_per_rule():
+    """sql/rules holds exactly one file per registry rule, named after it."""
+    assert sorted(p.stem for p in (SQL_DIR / "rules").glob("*.sql")) == sorted(IDS)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_sql_header_and_shape(rule: registry.Rule):
+    """Each SQL file opens with id, policy section and severity, and returns its own id."""
+    header = docs.sql_header(rule)
+    rule_id, section, severity = (part.strip() for part in header[0].split("|"))
+    assert rule_id == rule.rule_id and severity == rule.severity
+    expected = "no policy section" if rule.policy_section == "\u2013" else rule.policy_section
+    assert expected.split(" ")[0] in section
+    assert any(line.startswith("Parameters:") or "Parameters:" in line for line in header)
+    sql = rule.sql_path.read_text()
+    assert f"'{rule.rule_id}' as rule_id" in sql
+    assert "to_json(" in sql and " as evidence" in sql and " as message" in sql
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_parameters_exist_and_are_used(rule: registry.Rule):
+    """A rule's parameters exist in every policy version and appear in its SQL."""
+    sql = rule.sql_path.read_text()
+    for version in policy.available():
+        params = policy.load(version).params
+        assert set(rule.parameters) <= set(params), version
+    for p in rule.parameters:
+        assert p in sql or p in (SQL_DIR / "derived").joinpath("05_course_facts.sql").read_text()
+
+
+def test_no_literal_codes_in_rules():
+    """Rules filter on value-set names, never on literal ICD-10 codes."""
+    code = re.compile(r"'[A-Z][0-9]{2}\.?[0-9A-Z]*'")
+    for rule in RULES:
+        body = "\n".join(
+            line for line in rule.sql_path.read_text().splitlines() if not line.startswith("--")
+        )
+        assert not code.search(body.replace(f"'{rule.rule_id}'", "")), rule.rule_id
+
+
+def test_docs_are_current():
+    """docs/rules matches what the registry and SQL generate (run `make docs`)."""
+    for path, text in docs.pages().items():
+        assert path.exists() and path.read_text() == text, f"{path} is stale: run make docs"
+
+
+def test_every_rule_is_tested():
+    """Each rule id is named by at least one test outside this file."""
+    here = Path(__file__)
+    text = "".join(p.read_text() for p in here.parent.glob("*.py") if p != here)
+    assert [i for i in IDS if i not in text] == []
