@@ -1,10 +1,15 @@
-"""The audit as one importable function: load, evaluate, write. CLI and Prefect flow call it."""
+"""The audit as importable steps over one database session; the CLI and Prefect flow call them.
+
+`run_audit` runs the steps in-process. The Prefect flow (flows/audit_claims.py) runs the same
+step functions as tasks, so both paths give identical outputs.
+"""
 
 from __future__ import annotations
 
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +20,7 @@ import duckdb
 from ino_audit import codesets, engine, load, outputs, policy
 from ino_audit.db import connect
 
-Step = Callable[[str], None]
+Say = Callable[[str], None]
 
 
 @dataclass
@@ -37,6 +42,21 @@ class AuditConfig:
         """Return the database file: --db, else ino_audit.duckdb in the output folder."""
         return self.db or self.out / "ino_audit.duckdb"
 
+    def inputs(self) -> dict[str, str]:
+        """Return the input paths by source."""
+        return {"claims": self.claims, "encounters": self.encounters, "members": self.members}
+
+
+@dataclass
+class Session:
+    """One audit run's open database and what its steps have produced so far."""
+
+    cfg: AuditConfig
+    con: duckdb.DuckDBPyConnection
+    policy: policy.Policy | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
 
 @dataclass
 class AuditResult:
@@ -54,6 +74,17 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 
+@contextmanager
+def session(cfg: AuditConfig):
+    """Open the run's database (holding its lock for the whole run) and close it after."""
+    cfg.run_id = cfg.run_id or new_run_id()
+    con = connect(cfg.db_path, cfg.threads, cfg.memory_limit)
+    try:
+        yield Session(cfg, con)
+    finally:
+        con.close()
+
+
 def prepare(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.Policy:
     """Install code sets and the policy's parameters for this run."""
     pol = policy.load(cfg.policy_version)
@@ -62,45 +93,66 @@ def prepare(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.Policy:
     return pol
 
 
-def run_audit(cfg: AuditConfig, step: Step | None = None) -> AuditResult:
+def step_prepare(s: Session) -> None:
+    """Install code sets and policy parameters."""
+    s.policy = prepare(s.con, s.cfg)
+
+
+def step_load(s: Session) -> None:
+    """Load the three extracts, quarantining what cannot be loaded."""
+    load.load(s.con, s.cfg.inputs())
+
+
+def step_evaluate(s: Session) -> None:
+    """Build derived facts, run every rule, build findings and determinations."""
+    engine.evaluate(s.con)
+
+
+def step_write(s: Session) -> None:
+    """Write the contract's output files and the run summary."""
+    outputs.write_tables(s.con, s.cfg.out)
+    assert s.policy is not None
+    s.summary = outputs.summary(
+        s.con,
+        {
+            "run_id": s.cfg.run_id,
+            "policy_version": s.policy.version,
+            "policy_title": s.policy.title,
+            "inputs": s.cfg.inputs(),
+            "database": str(s.cfg.db_path),
+        },
+    )
+    s.summary["timings_seconds"] = {k: round(v, 3) for k, v in s.timings.items()}
+    outputs.write_summary(s.cfg.out, s.summary)
+
+
+# (label shown to the user, step) in run order; the Prefect flow runs the same list as tasks.
+STEPS: list[tuple[str, Callable[[Session], None]]] = [
+    ("Preparing code sets and policy", step_prepare),
+    ("Loading extracts", step_load),
+    ("Evaluating CP.MP.87 rules", step_evaluate),
+    ("Writing outputs", step_write),
+]
+
+
+def timed(s: Session, name: str, fn: Callable[[Session], None]) -> None:
+    """Run one step and record its wall time in the session."""
+    t = time.perf_counter()
+    fn(s)
+    s.timings[name] = time.perf_counter() - t
+
+
+def result_of(s: Session) -> AuditResult:
+    """Return the result of a finished session."""
+    assert s.policy is not None and s.cfg.run_id is not None
+    return AuditResult(s.cfg.run_id, s.policy.version, s.cfg.out, s.summary, s.timings)
+
+
+def run_audit(cfg: AuditConfig, step: Say | None = None) -> AuditResult:
     """Run the whole audit in-process and write the output files."""
-    cfg.run_id = cfg.run_id or new_run_id()
     say = step or (lambda _: None)
-    timings: dict[str, float] = {}
-    con = connect(cfg.db_path, cfg.threads, cfg.memory_limit)
-    try:
-        t = time.perf_counter()
-        say("Preparing code sets and policy")
-        pol = prepare(con, cfg)
-        timings["prepare"] = time.perf_counter() - t
-        t = time.perf_counter()
-        say("Loading extracts")
-        load.load(con, {"claims": cfg.claims, "encounters": cfg.encounters, "members": cfg.members})
-        timings["load"] = time.perf_counter() - t
-        t = time.perf_counter()
-        say("Evaluating CP.MP.87 rules")
-        engine.evaluate(con)
-        timings["evaluate"] = time.perf_counter() - t
-        t = time.perf_counter()
-        say("Writing outputs")
-        outputs.write_tables(con, cfg.out)
-        data = outputs.summary(
-            con,
-            {
-                "run_id": cfg.run_id,
-                "policy_version": pol.version,
-                "policy_title": pol.title,
-                "inputs": {
-                    "claims": cfg.claims,
-                    "encounters": cfg.encounters,
-                    "members": cfg.members,
-                },
-                "database": str(cfg.db_path),
-            },
-        )
-        timings["write"] = time.perf_counter() - t
-        data["timings_seconds"] = {k: round(v, 3) for k, v in timings.items()}
-        outputs.write_summary(cfg.out, data)
-    finally:
-        con.close()
-    return AuditResult(cfg.run_id, pol.version, cfg.out, data, timings)
+    with session(cfg) as s:
+        for label, fn in STEPS:
+            say(label)
+            timed(s, fn.__name__.removeprefix("step_"), fn)
+        return result_of(s)
