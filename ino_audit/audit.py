@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from ino_audit import codesets, engine, load, outputs, policy
+from ino_audit import codesets, engine, fingerprint, load, outputs, policy, sources
 from ino_audit.db import connect
 
 Say = Callable[[str], None]
@@ -54,6 +54,9 @@ class Session:
     cfg: AuditConfig
     con: duckdb.DuckDBPyConnection
     policy: policy.Policy | None = None
+    files: list[dict[str, Any]] = field(default_factory=list)
+    load_fingerprint: str = ""
+    skipped: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -98,14 +101,46 @@ def step_prepare(s: Session) -> None:
     s.policy = prepare(s.con, s.cfg)
 
 
+def step_fingerprint(s: Session) -> None:
+    """Resolve the input files and hash their content."""
+    s.files = [
+        {
+            "source": source,
+            "path": str(path),
+            "bytes": path.stat().st_size,
+            "sha256": fingerprint.file_sha256(path),
+        }
+        for source, pattern in s.cfg.inputs().items()
+        for path in sources.resolve(source, pattern)
+    ]
+    s.load_fingerprint = fingerprint.combine(
+        fingerprint.code_version(), *(f["sha256"] for f in s.files)
+    )
+
+
 def step_load(s: Session) -> None:
-    """Load the three extracts, quarantining what cannot be loaded."""
+    """Load the three extracts, quarantining what cannot be loaded (skipped if already loaded)."""
+    if fingerprint.recorded(s.con, "load") == s.load_fingerprint:
+        s.skipped.append("load")
+        return
+    fingerprint.record(s.con, "load", None)
+    fingerprint.record(s.con, "evaluate", None)
     load.load(s.con, s.cfg.inputs())
+    fingerprint.record(s.con, "load", s.load_fingerprint)
 
 
 def step_evaluate(s: Session) -> None:
-    """Build derived facts, run every rule, build findings and determinations."""
-    engine.evaluate(s.con)
+    """Build derived facts and run every rule (skipped if done for this load and policy)."""
+    assert s.policy is not None
+    key = fingerprint.combine(s.load_fingerprint, s.policy.version, sorted(s.policy.params.items()))
+    if fingerprint.recorded(s.con, "evaluate") != key:
+        fingerprint.record(s.con, "evaluate", None)
+        engine.build_facts(s.con)
+        engine.run_rules(s.con)
+        fingerprint.record(s.con, "evaluate", key)
+    else:
+        s.skipped.append("evaluate")
+    engine.build_outputs(s.con)
 
 
 def step_write(s: Session) -> None:
@@ -119,7 +154,9 @@ def step_write(s: Session) -> None:
             "policy_version": s.policy.version,
             "policy_title": s.policy.title,
             "inputs": s.cfg.inputs(),
+            "input_files": s.files,
             "database": str(s.cfg.db_path),
+            "resumed_steps": s.skipped,
         },
     )
     s.summary["timings_seconds"] = {k: round(v, 3) for k, v in s.timings.items()}
@@ -129,6 +166,7 @@ def step_write(s: Session) -> None:
 # (label shown to the user, step) in run order; the Prefect flow runs the same list as tasks.
 STEPS: list[tuple[str, Callable[[Session], None]]] = [
     ("Preparing code sets and policy", step_prepare),
+    ("Hashing input files", step_fingerprint),
     ("Loading extracts", step_load),
     ("Evaluating CP.MP.87 rules", step_evaluate),
     ("Writing outputs", step_write),
