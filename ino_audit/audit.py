@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +36,20 @@ class AuditConfig:
     run_id: str | None = None
     threads: int | None = None
     memory_limit: str | None = None
+    paid_from: date | None = None
+    paid_to: date | None = None
+    service_from: date | None = None
+    service_to: date | None = None
 
     @property
     def db_path(self) -> Path:
         """Return the database file: --db, else ino_audit.duckdb in the output folder."""
         return self.db or self.out / "ino_audit.duckdb"
+
+    def period(self) -> dict[str, str | None]:
+        """Return the audit period bounds as ISO dates (None = open)."""
+        bounds = ("paid_from", "paid_to", "service_from", "service_to")
+        return {b: (getattr(self, b).isoformat() if getattr(self, b) else None) for b in bounds}
 
     def inputs(self) -> dict[str, str]:
         """Return the input paths by source."""
@@ -93,6 +102,7 @@ def prepare(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.Policy:
     pol = policy.load(cfg.policy_version)
     codesets.ensure_codesets(con)
     policy.install(con, pol, cfg.run_id or "")
+    policy.install_period(con, cfg.period())
     return pol
 
 
@@ -132,7 +142,9 @@ def step_load(s: Session) -> None:
 def step_evaluate(s: Session) -> None:
     """Build derived facts and run every rule (skipped if done for this load and policy)."""
     assert s.policy is not None
-    key = fingerprint.combine(s.load_fingerprint, s.policy.version, sorted(s.policy.params.items()))
+    key = fingerprint.combine(
+        s.load_fingerprint, s.policy.version, sorted(s.policy.params.items()), s.cfg.period()
+    )
     if fingerprint.recorded(s.con, "evaluate") != key:
         fingerprint.record(s.con, "evaluate", None)
         engine.build_facts(s.con)
@@ -155,6 +167,7 @@ def step_write(s: Session) -> None:
             "policy_title": s.policy.title,
             "inputs": s.cfg.inputs(),
             "input_files": s.files,
+            "period": s.cfg.period(),
             "database": str(s.cfg.db_path),
             "resumed_steps": s.skipped,
         },

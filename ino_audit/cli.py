@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,7 @@ app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
+DATE = ["%Y-%m-%d"]
 DEBUG = typer.Option(False, "--debug", help="Show the full traceback when something fails.")
 
 
@@ -54,15 +57,45 @@ def audit(
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 4GB; spills to disk beyond.")
     ] = None,
+    paid_from: Annotated[
+        datetime | None, typer.Option(formats=DATE, help="Audit claims paid on or after.")
+    ] = None,
+    paid_to: Annotated[
+        datetime | None, typer.Option(formats=DATE, help="Audit claims paid on or before.")
+    ] = None,
+    service_from: Annotated[
+        datetime | None, typer.Option(formats=DATE, help="Audit claims starting on or after.")
+    ] = None,
+    service_to: Annotated[
+        datetime | None, typer.Option(formats=DATE, help="Audit claims starting on or before.")
+    ] = None,
+    prefect: Annotated[
+        bool,
+        typer.Option(
+            "--prefect",
+            help="Run as the Prefect flow (default when PREFECT_API_URL is set; otherwise "
+            "Prefect's temporary local server is started).",
+        ),
+    ] = False,
     debug: bool = DEBUG,
 ) -> None:
     """Audit every iNO claim; write determinations, findings, quarantine and summary to --out."""
     from ino_audit.audit import AuditConfig, run_audit
 
+    period = {
+        "paid_from": paid_from, "paid_to": paid_to,
+        "service_from": service_from, "service_to": service_to,
+    }
     cfg = AuditConfig(
-        claims, encounters, members, out_dir, db, policy_version, None, threads, memory_limit
+        claims, encounters, members, out_dir, db, policy_version, None, threads, memory_limit,
+        **{k: v.date() if v else None for k, v in period.items()},
     )
     try:
+        if prefect or os.environ.get("PREFECT_API_URL"):
+            with err.status("Running the audit-claims Prefect flow"):
+                summary = run_flow(cfg)
+            _print_summary(summary, cfg.out)
+            return
         with err.status("Starting audit") as status:
             result = run_audit(cfg, step=lambda s: status.update(s))
     except AuditError as e:
@@ -70,6 +103,20 @@ def audit(
     except Exception as e:
         _fail(f"The audit stopped unexpectedly ({type(e).__name__}: {e}).", debug)
     _print_summary(result.summary, result.out)
+
+
+def run_flow(cfg) -> dict:
+    """Run the audit as the Prefect flow with the same configuration; return its summary."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.audit_claims import audit_claims
+
+    period = cfg.period()
+    return audit_claims(
+        cfg.claims, cfg.encounters, cfg.members, str(cfg.out), policy_version=cfg.policy_version,
+        db=str(cfg.db) if cfg.db else None, threads=cfg.threads, memory_limit=cfg.memory_limit,
+        **{k: date.fromisoformat(v) if v else None for k, v in period.items()},
+    )
 
 
 def _print_summary(data: dict, out_dir: Path) -> None:

@@ -65,3 +65,15 @@ def install(con: duckdb.DuckDBPyConnection, policy: Policy, run_id: str) -> None
     marks = ", ".join("?" for _ in range(len(names) + 2))
     values = [policy.version, run_id] + [policy.params[n] for n in names]
     con.execute(f"insert into params values ({marks})", values)
+
+
+def install_period(con: duckdb.DuckDBPyConnection, period: dict[str, str | None]) -> None:
+    """Write the audit period (paid and service date bounds, null = open) to `audit_period`."""
+    con.execute(
+        "create or replace table audit_period "
+        "(paid_from date, paid_to date, service_from date, service_to date)"
+    )
+    con.execute(
+        "insert into audit_period values (?, ?, ?, ?)",
+        [period["paid_from"], period["paid_to"], period["service_from"], period["service_to"]],
+    )

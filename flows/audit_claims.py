@@ -1,0 +1,143 @@
+"""Prefect flow `audit-claims`: the scheduled retrospective audit of iNO claims (CP.MP.87).
+
+The flow is a thin outline over `ino_audit.audit`: each step of the in-process audit (prepare,
+hash inputs, load, evaluate, write) runs as a named task on one database session, so the flow
+and `ino-audit audit` give identical outputs. Finished steps are not redone on a rerun: the core
+records each step's content fingerprint (input SHA-256 and code version) in the database.
+Run it as a script, through `ino-audit audit --prefect`, or serve it on a schedule
+(`ino-audit serve`, or `prefect deploy` with prefect.yaml).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from ino_audit import periods
+from ino_audit.audit import STEPS, AuditConfig, Session, result_of, session, timed
+
+# Open sessions by run id: tasks run in the flow's process and share its database connection.
+_SESSIONS: dict[str, Session] = {}
+# Steps that touch files get retries; the core makes each of them safe to repeat.
+RETRIES = {"step_fingerprint": 2, "step_load": 1, "step_write": 2}
+
+
+@task(cache_policy=NO_CACHE, retry_delay_seconds=5)
+def run_step(run_id: str, step: str) -> float:
+    """Run one audit step of the session and return its wall time in seconds."""
+    s = _SESSIONS[run_id]
+    fn = dict((f.__name__, f) for _, f in STEPS)[step]
+    name = step.removeprefix("step_")
+    timed(s, name, fn)
+    get_run_logger().info("%s finished in %.2f s", name, s.timings[name])
+    return s.timings[name]
+
+
+@task(cache_policy=NO_CACHE)
+def publish_artifacts(summary: dict[str, Any], out: str) -> None:
+    """Publish the run summary, determinations by count and dollars, and the report link."""
+    dets = summary["determinations"]
+    lines = [
+        f"# iNO audit {summary['run_id']}",
+        f"Policy **{summary['policy_version']}**; {summary['ino_claims']:,} iNO claims.",
+        f"Paid ${summary['paid_amount']}; at risk **${summary['amount_at_risk']}**.",
+        "",
+        "| source | input | loaded | quarantined |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {s} | {summary[s]['input_rows']:,} | {summary[s]['loaded_rows']:,} | "
+            f"{summary[s]['quarantined_rows']:,} |"
+            for s in ("claims", "encounters", "members")
+        ),
+    ]
+    create_markdown_artifact("\n".join(lines), key="ino-audit-summary", description="Run summary")
+    create_table_artifact(
+        [{"determination": k, "claims": v} for k, v in dets.items()],
+        key="ino-audit-determinations",
+        description="Claims per determination",
+    )
+    report = Path(out) / "report.html"
+    if report.exists():
+        create_link_artifact(report.resolve().as_uri(), key="ino-audit-report", link_text="report")
+
+
+@flow(name="audit-claims", log_prints=False)
+def audit_claims(
+    claims: str,
+    encounters: str,
+    members: str,
+    out: str,
+    policy_version: str | None = None,
+    db: str | None = None,
+    run_id: str | None = None,
+    paid_from: date | None = None,
+    paid_to: date | None = None,
+    service_from: date | None = None,
+    service_to: date | None = None,
+    period: str | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> dict[str, Any]:
+    """Audit every iNO claim of an extract against CP.MP.87 and write the outputs.
+
+    `period="previous-month"` audits the calendar month before the run's scheduled time by
+    paid date, into `<out>/paid-YYYY-MM/` with its own database, so periods never overwrite.
+    """
+    out_dir = Path(out)
+    if period:
+        paid_from, paid_to, label = periods.resolve(period, _scheduled_date())
+        out_dir = out_dir / label
+    cfg = AuditConfig(
+        claims,
+        encounters,
+        members,
+        out_dir,
+        Path(db) if db else None,
+        policy_version,
+        run_id,
+        threads,
+        memory_limit,
+        paid_from=paid_from,
+        paid_to=paid_to,
+        service_from=service_from,
+        service_to=service_to,
+    )
+    with session(cfg) as s:
+        _SESSIONS[cfg.run_id] = s
+        try:
+            for _, fn in STEPS:
+                step = fn.__name__
+                run_step.with_options(
+                    name=step.removeprefix("step_").replace("_", "-"),
+                    retries=RETRIES.get(step, 0),
+                )(cfg.run_id, step)
+        finally:
+            _SESSIONS.pop(cfg.run_id, None)
+        result = result_of(s)
+    publish_artifacts(result.summary, str(out_dir))
+    return result.summary
+
+
+def _scheduled_date() -> date:
+    """Return the date this flow run was scheduled for (today when run by hand)."""
+    from prefect.runtime import flow_run
+
+    scheduled = flow_run.scheduled_start_time
+    return scheduled.date() if isinstance(scheduled, datetime) else date.today()
+
+
+if __name__ == "__main__":
+    import sys
+
+    root = Path(__file__).resolve().parent.parent / "data_samples"
+    audit_claims(
+        str(root / "claims.csv"),
+        str(root / "encounters.csv"),
+        str(root / "members.csv"),
+        sys.argv[1] if len(sys.argv) > 1 else "out/flow",
+    )

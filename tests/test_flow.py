@@ -1,0 +1,119 @@
+"""The Prefect flow: same outputs as the in-process audit, artifacts, schedules and periods."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ino_audit.periods import resolve
+from tests.casebook import CASES, write_book
+from tests.conftest import audit_folder, read_csv
+
+OUTPUTS = ("determinations.csv", "findings.csv", "quarantine.csv")
+
+
+@pytest.fixture(scope="module")
+def prefect_server():
+    """Run Prefect's temporary local server for this module (offline, no account)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> dict[str, str]:
+    """Write the rules casebook as input files."""
+    return write_book(CASES, tmp_path_factory.mktemp("flowbook"))
+
+
+def test_flow_and_in_process_give_identical_outputs(prefect_server, book, tmp_path):
+    """`audit --prefect` (the flow) and plain `audit` write byte-identical outputs."""
+    from flows.audit_claims import audit_claims
+
+    plain = audit_folder(book, tmp_path / "plain", run_id="same-run")
+    summary = audit_claims(
+        book["claims"],
+        book["encounters"],
+        book["members"],
+        str(tmp_path / "flow"),
+        run_id="same-run",
+    )
+    for name in OUTPUTS:
+        assert (tmp_path / "flow" / name).read_text() == (plain / name).read_text(), name
+    assert summary["ino_claims"] == len(CASES) + sum(len(c.claims) - 1 for c in CASES)
+
+
+def test_flow_publishes_artifacts(prefect_server, book, tmp_path):
+    """Each run publishes the summary and determinations table as artifacts."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.audit_claims import audit_claims
+
+    audit_claims(book["claims"], book["encounters"], book["members"], str(tmp_path / "a"))
+
+    async def keys() -> set[str]:
+        async with get_client() as client:
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(any_=["ino-audit-summary", "ino-audit-determinations"])
+                )
+            )
+            return {a.key for a in found}
+
+    import asyncio
+
+    assert asyncio.run(keys()) == {"ino-audit-summary", "ino-audit-determinations"}
+
+
+def test_rerun_resumes_finished_steps(book, tmp_path):
+    """A second run on the same database skips load and evaluation by fingerprint."""
+    import json
+
+    out = audit_folder(book, tmp_path / "o")
+    first = (out / "determinations.csv").read_text()
+    audit_folder(book, out)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["resumed_steps"] == ["load", "evaluate"]
+    assert (out / "determinations.csv").read_text() == first
+
+
+def test_previous_month_period():
+    """previous-month is the calendar month before the scheduled date, by paid date."""
+    assert resolve("previous-month", date(2026, 1, 1)) == (
+        date(2025, 12, 1),
+        date(2025, 12, 31),
+        "paid-2025-12",
+    )
+    assert resolve("2024-02", date(2026, 1, 1)) == (
+        date(2024, 2, 1),
+        date(2024, 2, 29),
+        "paid-2024-02",
+    )
+
+
+def test_paid_period_limits_the_audit(book, tmp_path):
+    """Only claims paid inside --paid-from/--paid-to are audited."""
+    import csv
+
+    rows = read_csv(Path(book["claims"]))
+    for i, r in enumerate(rows):
+        r["paid_date"] = "2024-04-15" if i % 2 else "2024-05-15"
+    path = tmp_path / "claims.csv"
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    out = audit_folder(
+        {**book, "claims": str(path)},
+        tmp_path / "p",
+        paid_from=date(2024, 4, 1),
+        paid_to=date(2024, 4, 30),
+    )
+    audited = {r["claim_id"] for r in read_csv(out / "determinations.csv")}
+    april = {r["claim_id"] for r in rows if r["paid_date"] == "2024-04-15"}
+    may_only = {r["claim_id"] for r in rows} - april
+    assert audited and audited <= april and not (audited & may_only)
