@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/sample
 
-.PHONY: install audit test docs sample clean
+.PHONY: install audit test docs sample server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ audit: $(STAMP) ## audit the committed sample extract into $(OUT)
 test: $(STAMP) ## lint and run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+server: $(STAMP) ## start a local Prefect server (needed for scheduled runs)
+	@echo "Then: export PREFECT_API_URL=http://127.0.0.1:4200/api"
+	$(BIN)/prefect server start
 
 docs: $(STAMP) ## regenerate docs/rules from the registry and the rule SQL
 	$(BIN)/python -m ino_audit.docs

@@ -123,6 +123,37 @@ def audit_claims(
     return result.summary
 
 
+DEFAULT_CRON = "0 6 1 * *"  # 06:00 on the 1st: audit the previous month's payments
+
+
+def build_deployment(
+    claims: str,
+    encounters: str,
+    members: str,
+    out_root: str,
+    cron: str = DEFAULT_CRON,
+    policy_version: str | None = None,
+    name: str = "monthly-ino-audit",
+):
+    """Return the scheduled deployment: each run audits the previous month into its own folder."""
+    parameters = {
+        "claims": claims,
+        "encounters": encounters,
+        "members": members,
+        "out": out_root,
+        "period": "previous-month",
+    }
+    if policy_version:
+        parameters["policy_version"] = policy_version
+    return audit_claims.to_deployment(
+        name=name,
+        cron=cron,
+        parameters=parameters,
+        description="Monthly retrospective audit of iNO claims against CP.MP.87.",
+        tags=["ino-audit", "payment-integrity"],
+    )
+
+
 def _scheduled_date() -> date:
     """Return the date this flow run was scheduled for (today when run by hand)."""
     from prefect.runtime import flow_run

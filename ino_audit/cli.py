@@ -170,6 +170,38 @@ def compare_policies(
     )
 
 
+@app.command()
+def serve(
+    claims: Annotated[str, typer.Option(help="Claims extract path or glob (read at each run).")],
+    encounters: Annotated[str, typer.Option(help="Encounters path or glob.")],
+    members: Annotated[str, typer.Option(help="Members path or glob.")],
+    out_root: Annotated[
+        Path, typer.Option(help="Folder under which each run writes paid-YYYY-MM/.")
+    ],
+    cron: Annotated[
+        str, typer.Option(help="Cron schedule (default: 06:00 on the 1st of each month).")
+    ] = "0 6 1 * *",
+    policy_version: Annotated[str | None, typer.Option(help="Policy version.")] = None,
+    debug: bool = DEBUG,
+) -> None:
+    """Serve the audit flow on a schedule; each run audits the previous month's payments."""
+    if not os.environ.get("PREFECT_API_URL"):
+        _fail(
+            "Scheduled runs need a Prefect server: start one with `make server` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api, then run serve again.",
+            debug,
+        )
+    from prefect import serve as prefect_serve
+
+    from flows.audit_claims import build_deployment
+
+    deployment = build_deployment(
+        claims, encounters, members, str(out_root), cron, policy_version
+    )
+    out.print(f"Serving audit-claims/{deployment.name} on '{cron}'. Stop with Ctrl+C.")
+    prefect_serve(deployment)
+
+
 @app.command("policies")
 def list_policies() -> None:
     """List the policy versions this installation can audit against."""

@@ -117,3 +117,45 @@ def test_paid_period_limits_the_audit(book, tmp_path):
     april = {r["claim_id"] for r in rows if r["paid_date"] == "2024-04-15"}
     may_only = {r["claim_id"] for r in rows} - april
     assert audited and audited <= april and not (audited & may_only)
+
+
+def test_served_deployment_has_cron_and_parameters():
+    """The served deployment carries the monthly cron and previous-month parameters."""
+    from flows.audit_claims import build_deployment
+
+    dep = build_deployment("c.parquet", "e.parquet", "m.parquet", "/audits", "0 6 1 * *", "X")
+    assert [s.schedule.cron for s in dep.schedules] == ["0 6 1 * *"]
+    assert dep.parameters == {
+        "claims": "c.parquet",
+        "encounters": "e.parquet",
+        "members": "m.parquet",
+        "out": "/audits",
+        "period": "previous-month",
+        "policy_version": "X",
+    }
+
+
+def test_prefect_yaml_matches_serve_schedule():
+    """prefect.yaml deploys the same flow on the same schedule as `ino-audit serve`."""
+    import yaml
+
+    from flows.audit_claims import DEFAULT_CRON
+    from ino_audit.paths import ROOT
+
+    spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"][0]
+    assert spec["entrypoint"] == "flows/audit_claims.py:audit_claims"
+    assert spec["schedules"][0]["cron"] == DEFAULT_CRON
+    assert spec["parameters"]["period"] == "previous-month"
+
+
+def test_serve_without_server_says_so(monkeypatch):
+    """serve with no PREFECT_API_URL refuses in one sentence instead of never firing."""
+    from typer.testing import CliRunner
+
+    from ino_audit.cli import app
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = CliRunner().invoke(
+        app, ["serve", "--claims", "c", "--encounters", "e", "--members", "m", "--out-root", "o"]
+    )
+    assert result.exit_code == 2 and "need a Prefect server" in result.output
