@@ -18,11 +18,17 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from ino_audit import periods
-from ino_audit.audit import STEPS, AuditConfig, Session, result_of, session, timed
+from ino_audit import audit as core
+from ino_audit import partition, periods
+from ino_audit.audit import (
+    STEPS,
+    AuditConfig,
+    result_of,
+    session,
+    step_evaluate,
+    timed,
+)
 
-# Open sessions by run id: tasks run in the flow's process and share its database connection.
-_SESSIONS: dict[str, Session] = {}
 # Steps that touch files get retries; the core makes each of them safe to repeat.
 RETRIES = {"step_fingerprint": 2, "step_load": 1, "step_write": 2}
 
@@ -30,12 +36,51 @@ RETRIES = {"step_fingerprint": 2, "step_load": 1, "step_write": 2}
 @task(cache_policy=NO_CACHE, retry_delay_seconds=5)
 def run_step(run_id: str, step: str) -> float:
     """Run one audit step of the session and return its wall time in seconds."""
-    s = _SESSIONS[run_id]
+    s = core.OPEN_SESSIONS[run_id]
     fn = dict((f.__name__, f) for _, f in STEPS)[step]
     name = step.removeprefix("step_")
     timed(s, name, fn)
     get_run_logger().info("%s finished in %.2f s", name, s.timings[name])
     return s.timings[name]
+
+
+@task(cache_policy=NO_CACHE, name="split-partitions")
+def split_partitions(run_id: str, partitions: int) -> list[str]:
+    """Write each member partition's inputs as Parquet beside the run's outputs."""
+    s = core.OPEN_SESSIONS[run_id]
+    root = s.cfg.out / "partitions"
+    return [str(p) for p in partition.split(s.con, root, partitions)]
+
+
+@task(cache_policy=NO_CACHE, name="evaluate-partition", retries=1, retry_delay_seconds=5)
+def evaluate_partition(folder: str) -> str:
+    """Evaluate one partition's member-local rules (runs on a Dask worker)."""
+    return str(partition.evaluate_part(Path(folder)))
+
+
+@task(cache_policy=NO_CACHE, name="merge-partitions")
+def merge_partitions(run_id: str, results: list[str]) -> None:
+    """Union the partitions' results and run the provider rule and outputs on the whole."""
+    s = core.OPEN_SESSIONS[run_id]
+    partition.merge(s.con, [Path(r) for r in results])
+
+
+def evaluate_partitioned(run_id: str, partitions: int) -> None:
+    """Run rule evaluation as one task per member partition, then merge."""
+    folders = split_partitions(run_id, partitions)
+    futures = evaluate_partition.map(folders)
+    merge_partitions(run_id, [f.result() for f in futures])
+
+
+def dask_task_runner(address: str):
+    """Return a Dask task runner: a local cluster for `local`, else the scheduler address."""
+    from prefect_dask import DaskTaskRunner
+
+    if address == "local":
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
+        )
+    return DaskTaskRunner(address=address)
 
 
 @task(cache_policy=NO_CACHE)
@@ -82,9 +127,12 @@ def audit_claims(
     period: str | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    partitions: int = 1,
 ) -> dict[str, Any]:
     """Audit every iNO claim of an extract against CP.MP.87 and write the outputs.
 
+    With `partitions` > 1, rule evaluation runs as one task per member partition on the flow's
+    task runner (Dask with `ino-audit audit --partitions N --dask-address ...`).
     `period="previous-month"` audits the calendar month before the run's scheduled time by
     paid date, into `<out>/paid-YYYY-MM/` with its own database, so periods never overwrite.
     """
@@ -108,16 +156,19 @@ def audit_claims(
         service_to=service_to,
     )
     with session(cfg) as s:
-        _SESSIONS[cfg.run_id] = s
+        core.OPEN_SESSIONS[cfg.run_id] = s
         try:
             for _, fn in STEPS:
+                if fn is step_evaluate and partitions > 1:
+                    evaluate_partitioned(cfg.run_id, partitions)
+                    continue
                 step = fn.__name__
                 run_step.with_options(
                     name=step.removeprefix("step_").replace("_", "-"),
                     retries=RETRIES.get(step, 0),
                 )(cfg.run_id, step)
         finally:
-            _SESSIONS.pop(cfg.run_id, None)
+            core.OPEN_SESSIONS.pop(cfg.run_id, None)
         result = result_of(s)
     publish_artifacts(result.summary, str(out_dir))
     return result.summary

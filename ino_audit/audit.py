@@ -21,6 +21,9 @@ from ino_audit import codesets, engine, fingerprint, load, outputs, policy, sour
 from ino_audit.db import connect
 
 Say = Callable[[str], None]
+# Open sessions by run id, for Prefect tasks that run in the flow's process and share its
+# connection (a module attribute, so pickling a task for Dask never captures a connection).
+OPEN_SESSIONS: dict[str, Session] = {}
 
 
 @dataclass
@@ -40,6 +43,7 @@ class AuditConfig:
     paid_to: date | None = None
     service_from: date | None = None
     service_to: date | None = None
+    mask_members: bool = False
 
     @property
     def db_path(self) -> Path:
@@ -174,6 +178,9 @@ def step_write(s: Session) -> None:
     )
     s.summary["timings_seconds"] = {k: round(v, 3) for k, v in s.timings.items()}
     outputs.write_summary(s.cfg.out, s.summary)
+    from ino_audit.reports import write_reports  # matplotlib only loads when reports are written
+
+    write_reports(s.con, s.cfg.out, s.summary, mask_members=s.cfg.mask_members)
 
 
 # (label shown to the user, step) in run order; the Prefect flow runs the same list as tasks.

@@ -57,6 +57,14 @@ def audit(
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 4GB; spills to disk beyond.")
     ] = None,
+    mask_members: Annotated[
+        bool,
+        typer.Option(
+            "--mask-members",
+            help="Replace member ids in every export with a keyed hash (MBR-...; key from "
+            "INO_AUDIT_MASK_KEY, else one stored in the database).",
+        ),
+    ] = False,
     paid_from: Annotated[
         datetime | None, typer.Option(formats=DATE, help="Audit claims paid on or after.")
     ] = None,
@@ -77,6 +85,13 @@ def audit(
             "Prefect's temporary local server is started).",
         ),
     ] = False,
+    partitions: Annotated[
+        int, typer.Option(help="Evaluate rules as N member partitions (Prefect tasks on Dask).")
+    ] = 1,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler for --partitions: local, or tcp://HOST:PORT."),
+    ] = None,
     debug: bool = DEBUG,
 ) -> None:
     """Audit every iNO claim; write determinations, findings, quarantine and summary to --out."""
@@ -88,12 +103,15 @@ def audit(
     }
     cfg = AuditConfig(
         claims, encounters, members, out_dir, db, policy_version, None, threads, memory_limit,
+        mask_members=mask_members,
         **{k: v.date() if v else None for k, v in period.items()},
     )
     try:
-        if prefect or os.environ.get("PREFECT_API_URL"):
+        if partitions < 1:
+            raise AuditError("--partitions must be at least 1.")
+        if prefect or partitions > 1 or os.environ.get("PREFECT_API_URL"):
             with err.status("Running the audit-claims Prefect flow"):
-                summary = run_flow(cfg)
+                summary = run_flow(cfg, partitions, dask_address or "local")
             _print_summary(summary, cfg.out)
             return
         with err.status("Starting audit") as status:
@@ -105,16 +123,20 @@ def audit(
     _print_summary(result.summary, result.out)
 
 
-def run_flow(cfg) -> dict:
+def run_flow(cfg, partitions: int = 1, dask_address: str = "local") -> dict:
     """Run the audit as the Prefect flow with the same configuration; return its summary."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.audit_claims import audit_claims
+    from flows.audit_claims import audit_claims, dask_task_runner
 
+    flow = audit_claims
+    if partitions > 1:
+        flow = audit_claims.with_options(task_runner=dask_task_runner(dask_address))
     period = cfg.period()
-    return audit_claims(
+    return flow(
         cfg.claims, cfg.encounters, cfg.members, str(cfg.out), policy_version=cfg.policy_version,
         db=str(cfg.db) if cfg.db else None, threads=cfg.threads, memory_limit=cfg.memory_limit,
+        partitions=partitions,
         **{k: date.fromisoformat(v) if v else None for k, v in period.items()},
     )
 

@@ -32,11 +32,23 @@ def build_facts(con: duckdb.DuckDBPyConnection) -> None:
         run_sql_file(con, step)
 
 
-def run_rules(con: duckdb.DuckDBPyConnection, on_rule: Callable[[str], None] | None = None) -> None:
-    """Run every registry rule in stage order, appending its hits to `rule_hits`."""
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    on_rule: Callable[[str], None] | None = None,
+    stages: set[int] | None = None,
+    fresh: bool = False,
+) -> None:
+    """Run the registry's rules (all, or those of some stages) in order into `rule_hits`.
+
+    With `stages`, hits are appended to the existing table unless `fresh` (the partitioned run
+    evaluates the member-local stages per partition and the cross-member ones after the merge).
+    """
     registry.install(con)
-    con.execute(RULE_HITS_DDL)
+    if stages is None or fresh:
+        con.execute(RULE_HITS_DDL)
     for rule in registry.rules():
+        if stages is not None and rule.stage not in stages:
+            continue
         con.execute(f"insert into rule_hits by name ({read_sql(f'rules/{rule.rule_id}.sql')})")
         if on_rule:
             on_rule(rule.rule_id)

@@ -159,3 +159,21 @@ def test_serve_without_server_says_so(monkeypatch):
         app, ["serve", "--claims", "c", "--encounters", "e", "--members", "m", "--out-root", "o"]
     )
     assert result.exit_code == 2 and "need a Prefect server" in result.output
+
+
+def test_partitioned_dask_run_matches_single_process(prefect_server, book, tmp_path):
+    """Rule evaluation as member partitions on a local Dask cluster gives identical outputs."""
+    from flows.audit_claims import audit_claims, dask_task_runner
+
+    single = audit_folder(book, tmp_path / "single", run_id="same-run")
+    flow = audit_claims.with_options(task_runner=dask_task_runner("local"))
+    flow(
+        book["claims"],
+        book["encounters"],
+        book["members"],
+        str(tmp_path / "dask"),
+        run_id="same-run",
+        partitions=3,
+    )
+    for name in OUTPUTS:
+        assert (tmp_path / "dask" / name).read_text() == (single / name).read_text(), name
