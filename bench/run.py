@@ -1,0 +1,232 @@
+"""Benchmark ino-audit against the floor (a bare DuckDB scan) and a row-wise pandas baseline.
+
+    python bench/run.py --lines 1M,10M
+
+One run, same generated files: for each size it times the whole `ino-audit audit` process on
+Parquet and CSV, a bare DuckDB scan that reads the same files and keeps the iNO lines, and (at
+1 M lines) a row-wise pandas implementation of a few core rules. Every timing is a separate
+process measured with /usr/bin/time (wall seconds and peak RSS). Results are ratios against
+the baseline measured in the same run, written to BENCHMARKS.md with the machine described.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PY = sys.executable
+CLI = [PY, "-m", "ino_audit.cli"]
+
+
+@dataclass
+class Measure:
+    """Wall time and peak memory of one process."""
+
+    seconds: float
+    peak_mib: float
+
+
+def parse_size(text: str) -> int:
+    """Parse 1M, 250k or 1000000 into a number of lines."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmM]?)", text.strip())
+    if not m:
+        raise SystemExit(f"not a size: {text}")
+    scale = {"": 1, "k": 1_000, "m": 1_000_000}[m[2].lower()]
+    return int(float(m[1]) * scale)
+
+
+def label(n: int) -> str:
+    """Return 1M / 250k style labels."""
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run a command under /usr/bin/time -v; return wall seconds and peak RSS."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
+        full = ["/usr/bin/time", "-v", "-o", t.name, *cmd]
+        proc = subprocess.run(full, capture_output=True, text=True, env=env, cwd=ROOT)
+        if proc.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+        text = Path(t.name).read_text()
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)", text)
+    assert wall, text
+    seconds = int(wall[1] or 0) * 3600 + int(wall[2]) * 60 + float(wall[3])
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)[1]) / 1024
+    return Measure(seconds, rss)
+
+
+def dataset(n: int, fmt: str, data_root: Path, seed: int) -> Path:
+    """Generate (once) n claim lines in a format; return the folder."""
+    folder = data_root / f"{label(n)}-{fmt}-seed{seed}"
+    if not (folder / "expected_determinations.csv").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run(
+            [
+                *CLI,
+                "generate",
+                "--claim-lines",
+                str(n),
+                "--format",
+                fmt,
+                "--out",
+                str(folder),
+                "--seed",
+                str(seed),
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+    return folder
+
+
+def inputs(folder: Path, fmt: str) -> list[str]:
+    """Return the audit's input options for a generated folder."""
+    return [
+        arg
+        for s in ("claims", "encounters", "members")
+        for arg in (f"--{s}", str(folder / f"{s}.{fmt}"))
+    ]
+
+
+def run_audit(folder: Path, fmt: str, out: Path) -> Measure:
+    """Time the whole `ino-audit audit` process into a fresh output folder."""
+    shutil.rmtree(out, ignore_errors=True)
+    return timed([*CLI, "audit", *inputs(folder, fmt), "--out", str(out)])
+
+
+def agreement(folder: Path, out: Path) -> float:
+    """Return the share of claims whose determination and rule ids match the labels."""
+
+    def rows(p: Path) -> dict[str, tuple[str, str]]:
+        with open(p, newline="") as f:
+            return {r["claim_id"]: (r["determination"], r["rule_ids"]) for r in csv.DictReader(f)}
+
+    expected, got = rows(folder / "expected_determinations.csv"), rows(out / "determinations.csv")
+    same = sum(1 for k, v in expected.items() if got.get(k) == v)
+    return same / max(len(expected), len(got), 1)
+
+
+def machine() -> str:
+    """Describe the machine the run measured."""
+    cpu = "unknown CPU"
+    if Path("/proc/cpuinfo").exists():
+        m = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = m[1] if m else cpu
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import duckdb
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
+
+
+def main() -> None:
+    """Run the benchmark and write BENCHMARKS.md."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", default="1M,10M", help="comma-separated sizes, e.g. 1M,10M")
+    ap.add_argument("--formats", default="parquet,csv")
+    ap.add_argument("--data", type=Path, default=BENCH / "data")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--pandas-lines", default="1M", help="size for the row-wise baseline")
+    ap.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = ap.parse_args()
+    sizes = [parse_size(s) for s in args.lines.split(",")]
+    formats = args.formats.split(",")
+    pandas_n = parse_size(args.pandas_lines)
+    results: list[dict] = []
+    work = Path(tempfile.mkdtemp(prefix="ino-bench-"))
+    for n in sizes:
+        for fmt in formats:
+            folder = dataset(n, fmt, args.data, args.seed)
+            floor = timed([PY, str(BENCH / "bare_scan.py"), *inputs(folder, fmt)])
+            out = work / f"{label(n)}-{fmt}"
+            audit = run_audit(folder, fmt, out)
+            summary = json.loads((out / "summary.json").read_text())
+            row = {
+                "lines": n,
+                "format": fmt,
+                "scan": floor,
+                "audit": audit,
+                "ratio": audit.seconds / floor.seconds,
+                "agreement": agreement(folder, out),
+                "steps": summary.get("timings_seconds", {}),
+                "ino_claims": summary["ino_claims"],
+            }
+            if n == pandas_n and fmt == "parquet":
+                row["pandas"] = timed([PY, str(BENCH / "pandas_baseline.py"), str(folder)])
+            results.append(row)
+            print(
+                json.dumps(
+                    {k: (v.__dict__ if isinstance(v, Measure) else v) for k, v in row.items()}
+                ),
+                flush=True,
+            )
+    args.output.write_text(report(results, machine(), " ".join(sys.argv[1:])))
+    print(f"wrote {args.output}")
+
+
+def report(results: list[dict], machine_text: str, argv: str) -> str:
+    """Render BENCHMARKS.md from the results of one run."""
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Machine: {machine_text}.",
+        "",
+        f"Command: `python bench/run.py {argv}` (one run; every figure below comes from it).",
+        "",
+        "| lines | format | iNO claims | bare scan s | audit s | audit / scan | audit peak RSS MiB"
+        " | label agreement |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {label(r['lines'])} | {r['format']} | {r['ino_claims']:,} | {r['scan'].seconds:.1f}"
+            f" | {r['audit'].seconds:.1f} | {r['ratio']:.2f}x | {r['audit'].peak_mib:,.0f}"
+            f" | {r['agreement']:.2%} |"
+        )
+    for r in results:
+        if "pandas" in r:
+            p = r["pandas"]
+            lines += [
+                "",
+                f"Row-wise pandas baseline (`DataFrame.apply` over claims, five rules) on "
+                f"{label(r['lines'])} Parquet lines: {p.seconds:.1f} s, "
+                f"peak {p.peak_mib:,.0f} MiB; "
+                f"ino-audit (all 31 rules, outputs included): {r['audit'].seconds:.1f} s -> "
+                f"**{p.seconds / r['audit'].seconds:.0f}x faster**.",
+            ]
+    by = {(r["lines"], r["format"]): r for r in results}
+    sizes = sorted({r["lines"] for r in results})
+    for small, big in itertools.pairwise(sizes):
+        for fmt in sorted({r["format"] for r in results}):
+            if (small, fmt) in by and (big, fmt) in by:
+                t = by[(big, fmt)]["audit"].seconds / by[(small, fmt)]["audit"].seconds
+                lines.append(
+                    f"\nScaling ({fmt}): {big / small:.0f}x the lines took {t:.1f}x the time."
+                )
+    lines += ["", "## Where the time goes", "", "Seconds per audit step (from summary.json):", ""]
+    steps = sorted({s for r in results for s in r["steps"]})
+    lines.append("| lines | format | " + " | ".join(steps) + " |")
+    lines.append("|---:|---|" + "---:|" * len(steps))
+    for r in results:
+        cells = " | ".join(f"{r['steps'].get(s, 0):.2f}" for s in steps)
+        lines.append(f"| {label(r['lines'])} | {r['format']} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
