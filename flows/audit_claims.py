@@ -128,6 +128,7 @@ def audit_claims(
     threads: int | None = None,
     memory_limit: str | None = None,
     partitions: int = 1,
+    mask_members: bool = False,
 ) -> dict[str, Any]:
     """Audit every iNO claim of an extract against CP.MP.87 and write the outputs.
 
@@ -150,6 +151,7 @@ def audit_claims(
         run_id,
         threads,
         memory_limit,
+        mask_members=mask_members,
         paid_from=paid_from,
         paid_to=paid_to,
         service_from=service_from,

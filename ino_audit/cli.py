@@ -119,7 +119,8 @@ def audit(
     except AuditError as e:
         _fail(str(e), debug)
     except Exception as e:
-        _fail(f"The audit stopped unexpectedly ({type(e).__name__}: {e}).", debug)
+        # The error text may quote input values (PHI): only --debug shows it.
+        _fail(f"The audit stopped unexpectedly ({type(e).__name__}); --debug shows why.", debug)
     _print_summary(result.summary, result.out)
 
 
@@ -136,7 +137,7 @@ def run_flow(cfg, partitions: int = 1, dask_address: str = "local") -> dict:
     return flow(
         cfg.claims, cfg.encounters, cfg.members, str(cfg.out), policy_version=cfg.policy_version,
         db=str(cfg.db) if cfg.db else None, threads=cfg.threads, memory_limit=cfg.memory_limit,
-        partitions=partitions,
+        partitions=partitions, mask_members=cfg.mask_members,
         **{k: date.fromisoformat(v) if v else None for k, v in period.items()},
     )
 
@@ -222,6 +223,33 @@ def serve(
     )
     out.print(f"Serving audit-claims/{deployment.name} on '{cron}'. Stop with Ctrl+C.")
     prefect_serve(deployment)
+
+
+@app.command("validate")
+def validate_extract(
+    claims: Annotated[str, typer.Option(help="Claims extract: CSV or Parquet file, or a glob.")],
+    encounters: Annotated[str, typer.Option(help="Encounters extract: file or glob.")],
+    members: Annotated[str, typer.Option(help="Members extract: file or glob.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for validation results and dq_findings.csv.")
+    ],
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB database file (default: inside --out).")
+    ] = None,
+    debug: bool = DEBUG,
+) -> None:
+    """Load and check an extract with the Great Expectations suites, without auditing it."""
+    from ino_audit.validate import print_summary, run_validation
+
+    inputs = {"claims": claims, "encounters": encounters, "members": members}
+    try:
+        with err.status("Loading and validating extracts"):
+            summary = run_validation(inputs, out_dir, db)
+    except AuditError as e:
+        _fail(str(e), debug)
+    except Exception as e:
+        _fail(f"The validation stopped unexpectedly ({type(e).__name__}); --debug says why.", debug)
+    print_summary(summary, out)
 
 
 @app.command("policies")

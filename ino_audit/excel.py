@@ -1,0 +1,185 @@
+"""The reviewer's workbook, cases.xlsx: cases to work, all findings, providers and run facts.
+
+Every text cell is written with `write_string` (and the workbook is opened with
+strings_to_formulas/urls/numbers off), so an id or message that starts with `=`, `+`, `-`, `@`,
+a tab or a carriage return stays text and is never a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ino_audit.sqlfiles import read_sql
+
+MAX_ROWS = 1_048_575  # Excel's row limit minus the header row
+WIDTH_SAMPLE = 500
+WRAPPED = {"reasons", "records_to_request", "other_notes", "evidence", "message", "outlier_message"}
+LABELS = {
+    "claim_id": "Claim ID",
+    "member_id": "Member ID",
+    "rule_ids": "Rule IDs",
+    "provider_ids": "Provider(s)",
+    "provider_id": "Provider",
+    "episode_id": "Episode ID",
+    "gestational_age_weeks": "Gestational age (weeks)",
+    "oxygenation_index": "OI",
+    "episode_hours": "Episode hours",
+    "max_dose_ppm": "Max dose (ppm)",
+    "review_date": "Medical-director review date",
+    "amount_at_risk": "Amount at risk",
+    "records_to_request": "Records to request",
+    "reasons": "Reasons",
+    "z_hours": "z (mean hours)",
+    "z_long_rate": "z (long-episode share)",
+}
+SHEETS = (
+    ("Cases", "reports/cases.sql"),
+    ("Findings", "reports/findings_list.sql"),
+    ("Providers", "reports/providers.sql"),
+)
+Writer = Callable[[Worksheet, int, int, Any], Any]
+
+
+def label(column: str) -> str:
+    """Return the header text for a column."""
+    return LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def formats(wb: Workbook) -> dict[str, Any]:
+    """Return the workbook's cell formats."""
+    return {
+        "header": wb.add_format(
+            {"bold": True, "bg_color": "#E8EAF6", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "text": wb.add_format({"valign": "top"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "money": wb.add_format({"num_format": "#,##0.00", "valign": "top"}),
+        "int": wb.add_format({"num_format": "#,##0", "valign": "top"}),
+        "number": wb.add_format({"num_format": "0.0##", "valign": "top"}),
+        "share": wb.add_format({"num_format": "0.0%", "valign": "top"}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+    }
+
+
+def kind(column: str, sql_type: str) -> str:
+    """Return how a column is written: text, wrap, money, int, number, share, date or bool."""
+    t = sql_type.upper()
+    if t.startswith("DECIMAL"):
+        return "money"
+    if t in ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "TINYINT", "UBIGINT"):
+        return "int"
+    if t in ("DOUBLE", "FLOAT", "REAL"):
+        return "share" if column.endswith("_share") else "number"
+    if t == "DATE" or t.startswith("TIMESTAMP"):
+        return "date"
+    if t == "BOOLEAN":
+        return "bool"
+    return "wrap" if column in WRAPPED else "text"
+
+
+def writer(k: str, fmt: dict[str, Any]) -> Writer:
+    """Return the cell writer for a column kind (text always through write_string)."""
+    if k in ("text", "wrap"):
+        f = fmt[k]
+        return lambda ws, r, c, v: ws.write_string(r, c, str(v), f)
+    if k == "date":
+        return lambda ws, r, c, v: ws.write_datetime(r, c, v, fmt["date"])
+    if k == "bool":
+        return lambda ws, r, c, v: ws.write_boolean(r, c, bool(v))
+    f = fmt[k]
+    return lambda ws, r, c, v: ws.write_number(r, c, float(v), f)
+
+
+def width(column: str, k: str, values: Sequence[Any]) -> float:
+    """Return a column width from its header and a sample of its values."""
+    if k == "wrap":
+        return 60
+    if k == "date":
+        return 12
+    longest = max((len(str(v)) for v in values if v is not None), default=0)
+    return min(max(len(label(column)) * 0.9, longest + 2, 8), 50)
+
+
+def write_table(
+    wb: Workbook, name: str, columns: list[tuple[str, str]], rows: list[tuple], fmt: dict
+) -> int:
+    """Write one sheet: header, rows, frozen header, autofilter, widths; return rows written."""
+    ws = wb.add_worksheet(name)
+    kinds = [kind(c, t) for c, t in columns]
+    writers = [writer(k, fmt) for k in kinds]
+    rows = rows[:MAX_ROWS]
+    sample = rows[:WIDTH_SAMPLE]
+    for c, ((column, _), k) in enumerate(zip(columns, kinds, strict=True)):
+        ws.set_column(c, c, width(column, k, [r[c] for r in sample]))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    for c, (column, _) in enumerate(columns):
+        ws.write_string(0, c, label(column), fmt["header"])
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is not None:
+                writers[c](ws, r, c, value)
+    return len(rows)
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[tuple[str, str]], list[tuple]]:
+    """Run sql/<name>; return its (column, type) pairs and all rows."""
+    result = con.execute(read_sql(name))
+    columns = [(d[0], str(d[1])) for d in result.description]
+    return columns, result.fetchall()
+
+
+def write_facts(wb: Workbook, facts: list[tuple[str, Any]], fmt: dict) -> None:
+    """Write the run-facts sheet as item/value pairs."""
+    ws = wb.add_worksheet("Run facts")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 90)
+    ws.write_string(0, 0, "Item", fmt["header"])
+    ws.write_string(0, 1, "Value", fmt["header"])
+    ws.freeze_panes(1, 0)
+    for r, (item, value) in enumerate(facts, start=1):
+        ws.write_string(r, 0, str(item), fmt["text"])
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            ws.write_number(r, 1, value, fmt["int"] if isinstance(value, int) else fmt["number"])
+        elif isinstance(value, dt.date):
+            ws.write_datetime(r, 1, value, fmt["date"])
+        else:
+            ws.write_string(r, 1, "" if value is None else str(value), fmt["text"])
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Return a new workbook that never turns text into formulas, links or numbers."""
+    return xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "constant_memory": True,
+        },
+    )
+
+
+def write_workbook(
+    con: duckdb.DuckDBPyConnection, path: Path, facts: list[tuple[str, Any]]
+) -> Path:
+    """Write cases.xlsx (cases, findings, providers, run facts); return its path."""
+    wb = open_workbook(path)
+    fmt = formats(wb)
+    notes = []
+    for sheet, sql in SHEETS:
+        columns, rows = query(con, sql)
+        written = write_table(wb, sheet, columns, rows, fmt)
+        if written < len(rows):
+            notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
+    write_facts(wb, facts + notes, fmt)
+    wb.close()
+    return path

@@ -1,0 +1,249 @@
+"""Analyst outputs beside the contract's files: report.html, cases.xlsx and Parquet exports.
+
+`write_reports` is the one entry point. Every table of the report comes from a query in
+sql/reports/ run on the audit database; Python renders the charts (matplotlib, inline SVG) and
+the page (Jinja2, templates/report.html.j2), which is self-contained and needs no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from ino_audit import charts, excel, masking, outputs, sources
+from ino_audit.paths import RULES_DIR
+from ino_audit.sqlfiles import read_sql
+
+TEMPLATES = Path(__file__).parent / "templates"
+CHUNK = 1 << 20
+PROVIDER_ROWS = 50
+Row = dict[str, Any]
+
+
+def rows(con: duckdb.DuckDBPyConnection, name: str) -> list[Row]:
+    """Run sql/reports/<name>.sql and return its rows as dicts."""
+    result = con.execute(read_sql(f"reports/{name}.sql"))
+    columns = [d[0] for d in result.description]
+    return [dict(zip(columns, r, strict=True)) for r in result.fetchall()]
+
+
+def one(con: duckdb.DuckDBPyConnection, name: str) -> Row:
+    """Run a single-row report query and return that row."""
+    return rows(con, name)[0]
+
+
+def sha256(path: Path) -> str:
+    """Return a file's SHA-256, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_files(summary: dict[str, Any]) -> list[Row]:
+    """Return the run's input files (source, path, bytes, sha256): from the summary, else hashed."""
+    if summary.get("input_files"):
+        return [dict(f) for f in summary["input_files"]]
+    return [
+        {"source": s, "path": str(p), "bytes": p.stat().st_size, "sha256": sha256(p)}
+        for s, pattern in summary.get("inputs", {}).items()
+        for p in sources.resolve(s, pattern)
+    ]
+
+
+def register_inputs(con: duckdb.DuckDBPyConnection, files: list[Row]) -> None:
+    """Expose the input files to the report SQL as `report_input_files`."""
+    table = pa.table(
+        {
+            "source": pa.array([f["source"] for f in files], pa.string()),
+            "path": pa.array([f["path"] for f in files], pa.string()),
+            "bytes": pa.array([f["bytes"] for f in files], pa.int64()),
+            "sha256": pa.array([f["sha256"] for f in files], pa.string()),
+        }
+    )
+    con.register("report_input_files", table)
+
+
+def register_checklist(con: duckdb.DuckDBPyConnection) -> None:
+    """Load rules/records_checklist.csv as the temp table `report_records_checklist`."""
+    con.execute(
+        "create or replace temp table report_records_checklist as "
+        "select rule_id, request from read_csv(?, header = true, all_varchar = true)",
+        [str(RULES_DIR / "records_checklist.csv")],
+    )
+
+
+EXPORTS = {
+    # name: (view, contract columns, extra Parquet columns, order)
+    "determinations": ("export_determinations", outputs.DETERMINATION_COLUMNS, "", "claim_id"),
+    "findings": (
+        "export_findings",
+        outputs.FINDING_COLUMNS,
+        ", policy_version, run_id",
+        "claim_id nulls last, rule_id, provider_id",
+    ),
+}
+
+
+def export_query(name: str, parquet: bool) -> str:
+    """Return an export query: the contract's CSV columns (plus run columns for Parquet)."""
+    view, columns, extra, order = EXPORTS[name]
+    query = f"select {columns}{extra if parquet else ''} from {view}"
+    if parquet and name == "findings":  # JSON evidence as plain text for any Parquet reader
+        query = f"select * replace (evidence::varchar as evidence) from ({query})"
+    return f"{query} order by {order}"
+
+
+def write_exports(con: duckdb.DuckDBPyConnection, out: Path, csv_too: bool) -> list[Path]:
+    """Write determinations/findings as Parquet (and as CSV again when member ids are masked)."""
+    paths = []
+    for name in EXPORTS:
+        con.sql(export_query(name, parquet=True)).to_parquet(str(out / f"{name}.parquet"))
+        paths.append(out / f"{name}.parquet")
+        if csv_too:
+            con.sql(export_query(name, parquet=False)).to_csv(str(out / f"{name}.csv"), header=True)
+            paths.append(out / f"{name}.csv")
+    return paths
+
+
+def dollars(value: Any) -> str:
+    """Format an amount as dollars (empty when unknown)."""
+    return "" if value is None else f"${float(value):,.2f}"
+
+
+def run_facts(
+    summary: dict[str, Any], params: Row, files: list[Row], masked: bool, at: datetime
+) -> list[tuple[str, Any]]:
+    """Return the run facts as (item, value) pairs for the workbook and the page."""
+    facts: list[tuple[str, Any]] = [
+        ("Run id", params["run_id"] or summary.get("run_id")),
+        ("Policy version", params["policy_version"]),
+        ("Policy", summary.get("policy_title", "")),
+        ("Audit written (UTC)", at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("Member ids", "masked (HMAC-SHA256)" if masked else "as in the extract"),
+        ("iNO claims", summary.get("ino_claims")),
+        ("Paid amount", dollars(summary.get("paid_amount"))),
+        ("Amount at risk", dollars(summary.get("amount_at_risk"))),
+    ]
+    for source in ("claims", "encounters", "members"):
+        s = summary.get(source) or {}
+        counts = [s.get(k) for k in ("input_rows", "loaded_rows", "quarantined_rows")]
+        facts.append(
+            (
+                f"{source} rows (input / loaded / quarantined)",
+                " / ".join("?" if n is None else f"{n:,}" for n in counts),
+            )
+        )
+    for f in files:
+        facts.append((f"{f['source']} file", f"{f['path']} ({f['bytes']:,} bytes)"))
+        facts.append((f"{f['source']} file SHA-256", f["sha256"]))
+    return facts
+
+
+def render_charts(data: dict[str, Any]) -> dict[str, Markup]:
+    """Render every chart of the page as inline SVG."""
+    p = data["params"]
+    hours = [
+        (p["review_after_hours"], f"review after {p['review_after_hours']:g} h"),
+        (p["long_episode_hours"], f"{p['long_episode_days']:g} days"),
+    ]
+    doses = [
+        (p["outlier_dose_ppm"], f"{p['outlier_dose_ppm']:g} ppm"),
+        (p["high_dose_ppm"], f"{p['high_dose_ppm']:g} ppm"),
+    ]
+    svgs = {
+        "determinations": charts.determinations_chart(data["determinations"]),
+        "durations": charts.histogram(
+            data["duration_bins"], "episodes", "episode hours", hours, "durations"
+        ),
+        "doses": charts.histogram(data["dose_bins"], "courses", "max dose (ppm)", doses, "doses"),
+        "trend": charts.trend_chart(data["trend"]),
+        "peers": charts.peer_chart(data["providers"], p["review_after_hours"]),
+    }
+    return {k: Markup(v) for k, v in svgs.items()}
+
+
+def report_data(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Run every report query."""
+    return {
+        "params": one(con, "params"),
+        "headline": one(con, "headline"),
+        "determinations": rows(con, "determinations"),
+        "by_rule": rows(con, "findings_by_rule"),
+        "by_section": rows(con, "findings_by_section"),
+        "duration_bins": rows(con, "episode_duration_bins"),
+        "duration_stats": one(con, "episode_duration_stats"),
+        "dose_bins": rows(con, "max_dose_bins"),
+        "dose_stats": one(con, "max_dose_stats"),
+        "trend": rows(con, "trend_by_month"),
+        "providers": rows(con, "providers"),
+        "load_stats": rows(con, "load_stats"),
+        "input_files": rows(con, "input_files"),
+        "quarantine": rows(con, "quarantine_reasons"),
+    }
+
+
+def environment() -> Environment:
+    """Return the Jinja2 environment (autoescaping HTML) with the report's number filters."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+    )
+    env.filters["money"] = lambda v: "" if v is None else f"${float(v):,.2f}"
+    env.filters["int"] = lambda v: "" if v is None else f"{int(v):,}"
+    env.filters["num"] = lambda v, d=1: "" if v is None else f"{float(v):,.{d}f}"
+    env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.1f}%"
+    return env
+
+
+def render_html(
+    data: dict[str, Any], facts: list[tuple[str, Any]], summary: dict[str, Any], at: datetime
+) -> str:
+    """Render the report page."""
+    outliers = sum(1 for p in data["providers"] if p["is_outlier"])
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            **data,
+            run_rows=[f for f in facts if " file" not in f[0]],
+            policy_title=summary.get("policy_title"),
+            written_at=at.strftime("%Y-%m-%d %H:%M:%S"),
+            charts=render_charts(data),
+            provider_rows=data["providers"][: max(PROVIDER_ROWS, outliers)],
+            outliers=outliers,
+            dq_rules=[
+                r for r in data["by_rule"] if r["rule_id"].startswith(("INO-DQ", "INO-DATA"))
+            ],
+        )
+    )
+
+
+def write_reports(
+    con: duckdb.DuckDBPyConnection, out: Path, summary: dict, mask_members: bool = False
+) -> list[Path]:
+    """Write report.html, cases.xlsx and the Parquet exports (masking member ids when asked)."""
+    out.mkdir(parents=True, exist_ok=True)
+    at = datetime.now(UTC)
+    masking.prepare_exports(con, mask_members)
+    paths = write_exports(con, out, csv_too=mask_members)
+    files = input_files(summary)
+    register_inputs(con, files)
+    register_checklist(con)
+    try:
+        data = report_data(con)
+        facts = run_facts(summary, data["params"], files, mask_members, at)
+        paths.append(excel.write_workbook(con, out / "cases.xlsx", facts))
+        html = out / "report.html"
+        html.write_text(render_html(data, facts, summary, at), encoding="utf-8")
+        paths.append(html)
+    finally:
+        con.unregister("report_input_files")
+    return paths
