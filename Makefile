@@ -1,4 +1,6 @@
 # ino-audit: the two-command quickstart (`make audit`, `make test`) and a few helpers.
+SHELL  := bash
+.SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,17 +11,18 @@ OUT    ?= out/sample
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | { grep -v 'is ignored' || true; }
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@echo "Installing ino-audit and its dependencies into $(VENV) (first time: about a minute)"
+	$(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | { grep -v -e '^WARNING: Location' -e 'is ignored' || true; }
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the project (fast when already installed)
 
 audit: $(STAMP) ## audit the committed sample extract into $(OUT)
 	$(BIN)/ino-audit audit --claims data_samples/claims.csv --encounters data_samples/encounters.csv \
-	  --members data_samples/members.csv --out $(OUT)
+	  --members data_samples/members.csv --out $(OUT) --prefect
 
 test: $(STAMP) ## lint and run the whole test suite
 	$(BIN)/ruff check .
