@@ -7,7 +7,6 @@ the page (Jinja2, templates/report.html.j2), which is self-contained and needs n
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,11 @@ import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ino_audit import charts, excel, masking, outputs, sources
+from ino_audit import charts, excel, masking, outputs
 from ino_audit.paths import RULES_DIR
 from ino_audit.sqlfiles import read_sql
 
 TEMPLATES = Path(__file__).parent / "templates"
-CHUNK = 1 << 20
 PROVIDER_ROWS = 50
 Row = dict[str, Any]
 
@@ -39,24 +37,9 @@ def one(con: duckdb.DuckDBPyConnection, name: str) -> Row:
     return rows(con, name)[0]
 
 
-def sha256(path: Path) -> str:
-    """Return a file's SHA-256, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def input_files(summary: dict[str, Any]) -> list[Row]:
-    """Return the run's input files (source, path, bytes, sha256): from the summary, else hashed."""
-    if summary.get("input_files"):
-        return [dict(f) for f in summary["input_files"]]
-    return [
-        {"source": s, "path": str(p), "bytes": p.stat().st_size, "sha256": sha256(p)}
-        for s, pattern in summary.get("inputs", {}).items()
-        for p in sources.resolve(s, pattern)
-    ]
+    """Return the run's input files (source, path, bytes, sha256) as hashed by the audit."""
+    return [dict(f) for f in summary.get("input_files", [])]
 
 
 def register_inputs(con: duckdb.DuckDBPyConnection, files: list[Row]) -> None:
