@@ -2,15 +2,19 @@
 
 `valuesets/value_sets.csv` names codes, ranges and code families; this module expands them into
 the table `value_set_codes (value_set, code_system, code, code_dotted)` and loads the whole
-ICD-10-CM code list into `icd10cm_codes (code)`. Both are cached in the database, keyed by the
-package version and the value-set files' hash, so reruns skip the 3-second package import.
+ICD-10-CM code list into `icd10cm_codes (code)`. Both are cached in the database and in a
+per-user cache (`INO_AUDIT_CACHE`, default ~/.cache/ino-audit), keyed by the package version and
+the value-set files' hash, so only the first run pays the 3-second package import.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import tempfile
 from importlib.metadata import version
+from pathlib import Path
 
 import duckdb
 
@@ -66,20 +70,24 @@ def _icd10cm_codes() -> list[str]:
     return [normalise(c) for c in cm.get_all_codes(True) if cm.is_category_or_subcategory(c)]
 
 
-def ensure_codesets(con: duckdb.DuckDBPyConnection) -> None:
-    """Create or refresh value_set_codes, gestational_age_codes and icd10cm_codes."""
-    key = _fingerprint()
-    con.execute("create table if not exists codeset_meta (fingerprint varchar)")
-    if con.execute("select count(*) from codeset_meta where fingerprint = ?", [key]).fetchone()[0]:
-        return
+CODESET_TABLES = ("value_set_codes", "icd10cm_codes", "gestational_age_codes")
+
+
+def cache_dir(key: str) -> Path:
+    """Return the per-user cache folder for one code-set fingerprint."""
+    root = Path(os.environ.get("INO_AUDIT_CACHE") or Path.home() / ".cache" / "ino-audit")
+    return root / f"codesets-{key[:16]}"
+
+
+def _build(con: duckdb.DuckDBPyConnection) -> None:
+    """Expand the value sets and load the ICD-10-CM code list from the package."""
     con.execute(
         "create or replace table value_set_codes "
         "(value_set varchar, code_system varchar, code varchar, code_dotted varchar)"
     )
     con.executemany("insert into value_set_codes values (?, ?, ?, ?)", _rows())
     con.execute("create or replace table icd10cm_codes (code varchar)")
-    codes = _icd10cm_codes()
-    con.execute("insert into icd10cm_codes select distinct unnest(?)", [codes])
+    con.execute("insert into icd10cm_codes select distinct unnest(?)", [_icd10cm_codes()])
     with open(VALUESETS_DIR / "gestational_age_codes.csv", newline="") as f:
         ga = [
             (normalise(r["code"]), r["code"], float(r["implied_weeks"])) for r in csv.DictReader(f)
@@ -89,5 +97,40 @@ def ensure_codesets(con: duckdb.DuckDBPyConnection) -> None:
         "(code varchar, code_dotted varchar, implied_weeks double)"
     )
     con.executemany("insert into gestational_age_codes values (?, ?, ?)", ga)
+
+
+def _from_cache(con: duckdb.DuckDBPyConnection, folder: Path) -> bool:
+    """Load the code-set tables from the user cache; False when it is not there."""
+    files = [folder / f"{t}.parquet" for t in CODESET_TABLES]
+    if not all(f.exists() for f in files):
+        return False
+    for table, path in zip(CODESET_TABLES, files, strict=True):
+        con.execute(f"drop table if exists {table}")
+        con.read_parquet(str(path)).to_table(table)
+    return True
+
+
+def _to_cache(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Save the code-set tables to the user cache (best effort, written atomically)."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+        for table in CODESET_TABLES:
+            con.table(table).to_parquet(str(tmp / f"{table}.parquet"))
+        tmp.rename(folder)
+    except OSError:
+        pass  # a read-only home or a concurrent writer: the next run builds again
+
+
+def ensure_codesets(con: duckdb.DuckDBPyConnection) -> None:
+    """Create value_set_codes, gestational_age_codes and icd10cm_codes (cached per user)."""
+    key = _fingerprint()
+    con.execute("create table if not exists codeset_meta (fingerprint varchar)")
+    if con.execute("select count(*) from codeset_meta where fingerprint = ?", [key]).fetchone()[0]:
+        return
+    folder = cache_dir(key)
+    if not _from_cache(con, folder):
+        _build(con)
+        _to_cache(con, folder)
     con.execute("delete from codeset_meta")
     con.execute("insert into codeset_meta values (?)", [key])

@@ -104,3 +104,22 @@ def test_every_rule_is_tested():
     here = Path(__file__)
     text = "".join(p.read_text() for p in here.parent.glob("*.py") if p != here)
     assert [i for i in IDS if i not in text] == []
+
+
+def test_value_sets_expand_against_the_code_set(tmp_path, monkeypatch):
+    """Ranges expand to real codes only; the user cache gives the same tables as a fresh build."""
+    import duckdb
+
+    from ino_audit import codesets
+
+    monkeypatch.setenv("INO_AUDIT_CACHE", str(tmp_path))
+    built, cached = duckdb.connect(), duckdb.connect()
+    codesets.ensure_codesets(built)
+    codesets.ensure_codesets(cached)
+    q = "select value_set, code from value_set_codes order by all"
+    assert built.execute(q).fetchall() == cached.execute(q).fetchall()
+    supporting = {c for v, c in built.execute(q).fetchall() if v == "supporting_dx"}
+    assert {"P2930", "P2938", "I2720", "I2729", "U072", "Q2120"} <= supporting
+    assert "P2935" not in supporting  # not a real ICD-10-CM code
+    sickle = {c for v, c in built.execute(q).fetchall() if v == "sickle_crisis_dx"}
+    assert {"D5700", "D57211", "D57819"} <= sickle and "D571" not in sickle
