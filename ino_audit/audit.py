@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from ino_audit import codesets, engine, fingerprint, load, outputs, policy, sources
+from ino_audit import codesets, engine, fingerprint, load, outputs, policy, sources, validate
 from ino_audit.db import connect
 
 Say = Callable[[str], None]
@@ -127,8 +127,9 @@ def step_fingerprint(s: Session) -> None:
         for source, pattern in s.cfg.inputs().items()
         for path in sources.resolve(source, pattern)
     ]
+    # Paths count too: quarantine.csv and dq_findings.csv name the file each row came from.
     s.load_fingerprint = fingerprint.combine(
-        fingerprint.code_version(), *(f["sha256"] for f in s.files)
+        fingerprint.code_version(), *((f["path"], f["sha256"]) for f in s.files)
     )
 
 
@@ -139,7 +140,7 @@ def step_load(s: Session) -> None:
         return
     fingerprint.record(s.con, "load", None)
     fingerprint.record(s.con, "evaluate", None)
-    load.load(s.con, s.cfg.inputs())
+    load.load(s.con, s.cfg.inputs(), {f["path"]: f["sha256"] for f in s.files})
     fingerprint.record(s.con, "load", s.load_fingerprint)
 
 
@@ -159,6 +160,12 @@ def step_evaluate(s: Session) -> None:
     engine.build_outputs(s.con)
 
 
+def step_validate(s: Session) -> None:
+    """Write the Great Expectations results, dq_findings.csv and Data Docs (validates if needed)."""
+    assert s.cfg.run_id is not None
+    validate.validate(s.con, s.cfg.out, s.cfg.run_id)
+
+
 def step_write(s: Session) -> None:
     """Write the contract's output files and the run summary."""
     outputs.write_tables(s.con, s.cfg.out)
@@ -174,6 +181,7 @@ def step_write(s: Session) -> None:
             "period": s.cfg.period(),
             "database": str(s.cfg.db_path),
             "resumed_steps": s.skipped,
+            "validation": validate.summary_dict(s.con),
         },
     )
     s.summary["timings_seconds"] = {k: round(v, 3) for k, v in s.timings.items()}
@@ -188,6 +196,7 @@ STEPS: list[tuple[str, Callable[[Session], None]]] = [
     ("Preparing code sets and policy", step_prepare),
     ("Hashing input files", step_fingerprint),
     ("Loading extracts", step_load),
+    ("Validating extracts (Great Expectations)", step_validate),
     ("Evaluating CP.MP.87 rules", step_evaluate),
     ("Writing outputs", step_write),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -18,9 +20,14 @@ def connect(path: Path, threads: int | None = None, memory_limit: str | None = N
         con = duckdb.connect(str(path))
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
+            pid = re.search(r"\(PID (\d+)\)", str(e))
+            holder = f" (process {pid.group(1)})" if pid else ""
             raise AuditError(
-                f"The database {path} is in use by another ino-audit run; wait for it or use --db."
+                f"The database {path} is in use by another run{holder}; wait for it to finish "
+                "or give another --db."
             ) from None
+        raise AuditError(f"The database {path} cannot be opened ({e}).") from None
+    except duckdb.Error as e:
         raise AuditError(f"The database {path} cannot be opened ({e}).") from None
     con.execute(f"set threads = {int(threads or os.cpu_count() or 2)}")
     if memory_limit:
@@ -40,3 +47,31 @@ def _size(text: str) -> str:
 def _quote(text: str) -> str:
     """Quote a string for a SQL literal (settings cannot take parameters)."""
     return text.replace("'", "''")
+
+
+# Connections inside a transaction() block: DuckDB aborts a transaction on a nested BEGIN, so
+# an inner block joins the outer one instead of asking.
+_IN_TRANSACTION: set[int] = set()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run a block in one transaction, or inside the caller's if one is open; undo it on error.
+
+    A run killed inside the block leaves the database as it was before the block: DuckDB
+    discards the uncommitted write-ahead log when the file is next opened.
+    """
+    if id(con) in _IN_TRANSACTION:
+        yield
+        return
+    con.execute("begin transaction")
+    _IN_TRANSACTION.add(id(con))
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    else:
+        con.execute("commit")
+    finally:
+        _IN_TRANSACTION.discard(id(con))

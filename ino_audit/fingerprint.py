@@ -15,7 +15,7 @@ import duckdb
 from ino_audit.paths import ROOT
 
 CHUNK = 1 << 20
-CODE_DIRS = ("ino_audit", "sql", "contract", "valuesets", "rules", "policies")
+CODE_DIRS = ("ino_audit", "sql", "contract", "valuesets", "rules", "policies", "expectations")
 
 
 def file_sha256(path: Path) -> str:
@@ -33,7 +33,7 @@ def code_version() -> str:
     h = hashlib.sha256()
     for folder in CODE_DIRS:
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".sql", ".csv", ".toml", ".j2"):
+            if path.is_file() and path.suffix in (".py", ".sql", ".csv", ".toml", ".j2", ".json"):
                 h.update(str(path.relative_to(ROOT)).encode())
                 h.update(path.read_bytes())
     return h.hexdigest()

@@ -1,7 +1,10 @@
 """Load the three extracts into typed DuckDB tables; quarantine every row that cannot be loaded.
 
 Tables written: `claim_lines` (every line of every iNO claim), `encounters`, `members`,
-`quarantine` and `load_stats`. Every input row is counted once, as loaded or quarantined.
+`quarantine`, `load_stats` and `load_batches` (one row per input file, keyed by its SHA-256).
+Every input row is counted once, as loaded or quarantined. The whole load, including the Great
+Expectations checks that may quarantine more rows (ino_audit/validate.py), is one transaction:
+a run killed part-way leaves the tables of the previous load, never a mixture.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from dataclasses import dataclass
 import duckdb
 
 from ino_audit import sources
+from ino_audit.db import transaction
+from ino_audit.fingerprint import file_sha256
 from ino_audit.schema import SOURCES
-from ino_audit.sqlfiles import run_sql_file
+from ino_audit.sqlfiles import read_sql, run_sql_file
 from ino_audit.staging import staging_sql
 
 # Duplicate keys per source and when a later copy is a conflict (members may repeat, e.g. one row
@@ -21,6 +26,16 @@ DUPLICATE_RULES = {
     "claims": ("claim_id, claim_line_number", "true"),
     "encounters": ("encounter_id", "true"),
     "members": ("member_id", "copies.birth_date is distinct from firsts.birth_date"),
+}
+
+# DuckDB's CSV reject types, as a sentence that names no value.
+REJECT_REASONS = {
+    "TOO MANY COLUMNS": "row has more fields than the header",
+    "MISSING COLUMNS": "row has fewer fields than the header",
+    "UNQUOTED VALUE": "row has a stray or unterminated quote character",
+    "INVALID ENCODING": "row is not valid UTF-8",
+    "INVALID UNICODE": "row is not valid UTF-8",
+    "LINE SIZE OVER MAXIMUM": "row is longer than the reader allows (8 MB)",
 }
 
 
@@ -42,12 +57,32 @@ def _index(con: duckdb.DuckDBPyConnection, source: str) -> None:
         con.execute(f"create or replace temp table index_{source} as select * from stg_{source}")
 
 
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the CSV reader's rejects tables of an earlier load on this connection."""
+    names = con.execute(
+        "select table_name from duckdb_tables() where temporary and table_name like 'rejects_%'"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f'drop table if exists "{name}"')
+
+
+def _record_lines(con: duckdb.DuckDBPyConnection, sf: sources.SourceFile, index: int) -> None:
+    """Number the file's rejected records as data rows, discounting blank lines before them."""
+    blank = sources.scan_lines(sf).blank_lines
+    con.execute(
+        read_sql("staging/record_lines.sql"),
+        {"source": sf.source, "file_index": index, "blank_lines": blank.tolist()},
+    )
+
+
 def _csv_rejects(con: duckdb.DuckDBPyConnection, files: dict[str, list]) -> None:
-    """Collect rows the CSV reader could not parse into `csv_rejects`."""
+    """Collect rows the CSV reader could not parse into `csv_rejects`, numbered as data rows."""
     con.execute(
         "create or replace temp table csv_rejects "
-        "(source varchar, source_file_index integer, data_row bigint, reason varchar)"
+        "(source varchar, source_file_index integer, line bigint, data_row bigint, reason varchar)"
     )
+    con.execute("create or replace temp table reject_reasons (error_type varchar, reason varchar)")
+    con.executemany("insert into reject_reasons values (?, ?)", list(REJECT_REASONS.items()))
     existing = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     for source, sfs in files.items():
         for i, sf in enumerate(sfs):
@@ -57,45 +92,96 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, files: dict[str, list]) -> None
             con.execute(
                 f"""
                 insert into csv_rejects
-                select ?, ?, line - 1, string_agg(distinct case error_type::varchar
-                    when 'TOO MANY COLUMNS' then 'row has more fields than the header'
-                    when 'MISSING COLUMNS' then 'row has fewer fields than the header'
-                    when 'UNQUOTED VALUE' then 'row has a stray quote character'
-                    when 'INVALID UNICODE' then 'row is not valid UTF-8'
-                    when 'LINE SIZE OVER MAXIMUM' then 'row is longer than the reader allows'
-                    else 'row cannot be parsed (' || lower(error_type::varchar) || ')' end, '; ')
-                from {table}
-                group by line
+                select
+                    ?,
+                    ?,
+                    rejected.line,
+                    rejected.line - 1,
+                    string_agg(distinct coalesce(reasons.reason, 'row cannot be parsed ('
+                        || lower(rejected.error_type::varchar) || ')'), '; ')
+                from {table} as rejected
+                left join reject_reasons as reasons
+                    on reasons.error_type = rejected.error_type::varchar
+                group by rejected.line
                 """,
                 [source, i],
             )
+            if con.execute(
+                "select count(*) from csv_rejects where source = ? and source_file_index = ?",
+                [source, i],
+            ).fetchone()[0]:
+                _record_lines(con, sf, i)
 
 
-def load(con: duckdb.DuckDBPyConnection, inputs: dict[str, str]) -> dict[str, SourceStats]:
-    """Load claims, encounters and members from file paths or globs; return row counts."""
-    files = {s: sources.inspect(con, s, inputs[s]) for s in SOURCES}
-    for source in SOURCES:
-        sources.register(con, files[source])
-        _index(con, source)
-    con.execute(
-        "create or replace temp table quarantine_raw (source varchar, source_file_index integer, "
-        'source_row bigint, "column" varchar, reason varchar)'
-    )
-    for source in SOURCES:
-        run_sql_file(con, "staging/quarantine_issues.sql", source=source)
-        key, conflict = DUPLICATE_RULES[source]
-        key_indexed = ", ".join(f"indexed.{k.strip()}" for k in key.split(","))
-        run_sql_file(
-            con,
-            "staging/quarantine_duplicates.sql",
-            source=source,
-            key=key,
-            key_indexed=key_indexed,
-            conflict=conflict,
+def _batches(
+    con: duckdb.DuckDBPyConnection, files: dict[str, list], hashes: dict[str, str]
+) -> None:
+    """Record one `load_batches` row per input file: path, SHA-256, size and input rows."""
+    rows = [
+        (
+            source,
+            i,
+            str(sf.path),
+            hashes.get(str(sf.path)) or file_sha256(sf.path),
+            sf.path.stat().st_size,
         )
-    run_sql_file(con, "staging/load_tables.sql")
-    _csv_rejects(con, files)
-    run_sql_file(con, "staging/source_rows.sql")
+        for source, sfs in files.items()
+        for i, sf in enumerate(sfs)
+    ]
+    con.execute(
+        "create or replace temp table batch_files "
+        "(source varchar, file_index integer, path varchar, sha256 varchar, bytes bigint)"
+    )
+    con.executemany("insert into batch_files values (?, ?, ?, ?, ?)", rows)
+    run_sql_file(con, "staging/load_batches.sql")
+
+
+def load(
+    con: duckdb.DuckDBPyConnection,
+    inputs: dict[str, str],
+    hashes: dict[str, str] | None = None,
+    validate: bool = True,
+) -> dict[str, SourceStats]:
+    """Load claims, encounters and members from file paths or globs; return row counts.
+
+    `hashes` maps a file path to its SHA-256 when the caller has it already. With `validate`,
+    the Great Expectations suites run on the loaded tables inside the same transaction.
+    """
+    files = {s: sources.inspect(con, s, inputs[s]) for s in SOURCES}
+    with transaction(con):
+        _drop_rejects(con)
+        for source in SOURCES:
+            sources.register(con, files[source])
+            try:
+                _index(con, source)
+            except duckdb.InvalidInputException as e:  # a CSV the reader cannot place
+                raise sources.diagnose(source, files[source], str(e)) from None
+        con.execute(
+            "create or replace temp table quarantine_raw (source varchar, "
+            'source_file_index integer, source_row bigint, "column" varchar, reason varchar)'
+        )
+        for source in SOURCES:
+            run_sql_file(con, "staging/quarantine_issues.sql", source=source)
+            key, conflict = DUPLICATE_RULES[source]
+            key_indexed = ", ".join(f"indexed.{k.strip()}" for k in key.split(","))
+            run_sql_file(
+                con,
+                "staging/quarantine_duplicates.sql",
+                source=source,
+                key=key,
+                key_indexed=key_indexed,
+                conflict=conflict,
+            )
+        run_sql_file(con, "staging/load_tables.sql")
+        _csv_rejects(con, files)
+        run_sql_file(con, "staging/source_rows.sql")
+        _batches(con, files, hashes or {})
+        # The new tables are not validated yet (validate.py records it when they are).
+        con.execute("drop table if exists validation_state")
+        if validate:
+            from ino_audit.validate import check
+
+            check(con)
     return stats(con)
 
 

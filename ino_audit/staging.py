@@ -2,7 +2,9 @@
 
 For each source, `stg_<source>` casts every contract column to its type, normalises codes,
 booleans, FiO2 and timestamps, and lists the row's blocking problems in `issues` (a list of
-{column, reason}). The SQL is generated from the registry only: no input text reaches it.
+{column, reason}; reasons never quote the value). FiO2 columns get a `<column>_from_percent`
+flag when a percent was divided by 100, for the data-quality warning (ino_audit/validate.py).
+The SQL is generated from the registry only: no input text reaches it.
 """
 
 from __future__ import annotations
@@ -65,9 +67,11 @@ def typed_expr(col: Column) -> str:
         case "date":
             return f"try_cast({raw} as date)"
         case "timestamp":
+            # A zone suffix (Z, +01:00) is honoured: the value is converted to UTC. Without one,
+            # the session time zone (UTC, set by db.connect) leaves the value as written.
             return (
-                f"coalesce(try_cast({raw} as timestamp), "
-                f"timezone('UTC', try_cast({raw} as timestamptz)))"
+                f"coalesce(timezone('UTC', try_cast({raw} as timestamptz)), "
+                f"try_cast({raw} as timestamp))"
             )
         case "bool":
             return (
@@ -80,10 +84,23 @@ def typed_expr(col: Column) -> str:
             return raw
 
 
+def flag_exprs(col: Column) -> list[str]:
+    """Return extra `<expr> as <name>` columns that record how a value was normalised."""
+    if col.type == "fio2":
+        v = f"try_cast({_raw(col.name)} as double)"
+        return [f"coalesce({v} > 1 and {v} <= 100, false) as {col.name}_from_percent"]
+    return []
+
+
 def issue_exprs(col: Column) -> list[str]:
     """Return SQL expressions yielding an issue struct (or null) for one column."""
     out = []
     raw, typed = _raw(col.name), typed_expr(col)
+    if col.type in ("text", "code"):
+        out.append(
+            f"case when contains({col.name}::varchar, chr(0)) "
+            f"then {_issue(col.name, 'value contains a NUL byte')} end"
+        )
     if col.required:
         out.append(
             f"case when {raw} is null then {_issue(col.name, 'required value is missing')} end"
@@ -112,6 +129,7 @@ def staging_sql(source: str) -> str:
     """Return the `create view stg_<source>` statement for one source."""
     cols = columns(source)
     typed = [f"{typed_expr(c)} as {c.name}" for c in cols]
+    typed += [f for c in cols for f in flag_exprs(c)]
     checks = [e for c in cols for e in issue_exprs(c)]
     for src, later, earlier, strict, reason in ORDER_CHECKS:
         if src == source:

@@ -70,7 +70,9 @@ select
     files.path as source_file,
     unioned.source_row,
     string_agg(unioned."column", ';') as "column",
-    string_agg(unioned.reason, '; ') as reason
+    string_agg(unioned.reason, '; ') as reason,
+    -- the Great Expectations expectation(s), for rows quarantined by validate.py
+    null::varchar as expectation
 from unioned
 inner join files on files.source = unioned.source and files.idx = unioned.source_file_index
 group by all

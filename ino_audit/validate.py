@@ -1,0 +1,506 @@
+"""Great Expectations suites over the loaded extracts: quarantine what blocks, report what warns.
+
+Who checks what:
+- DuckDB checks the structure of the *whole* extract while loading (sources.py, staging.py,
+  sql/staging/): header and required columns, CSV parsing (ragged rows, quotes, encoding),
+  required values, types, allowed values, date order and duplicate keys. It is set-based over
+  10 M lines, and GX 1.24 has no DuckDB datasource.
+- Great Expectations runs the suites in expectations/<source>.json on pandas frames of the
+  loaded tables that the audit uses (all members and encounters, and the lines of iNO claims,
+  `claim_lines`), so memory stays bounded however large the extract. The suites repeat the
+  structural rules as guards and add what only they check: plausible ranges, future dates, code
+  and identifier formats, cross-file consistency. Every expectation says why it exists
+  (`meta.note`) and whether it blocks (`meta.blocking`).
+- SQL checks ICD-10-CM membership (declared in the claims suite's `meta.sql_checks`): a join
+  against the 74,000-code `icd10cm_codes` table, not a 74,000-value GX value set.
+
+A row failing a blocking expectation is quarantined (file, row, columns, expectations) and
+removed from its loaded table; a warning becomes a `dq_findings` row and the row stays. Results
+are kept per run in DIR/validation/<suite>.json and rendered as Data Docs; they hold counts and
+failing rows' file and row, never a value (no member id, birth date or code leaves the database).
+`great_expectations` is imported only here, inside the functions that validate (~4 s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ino_audit.db import transaction
+from ino_audit.paths import EXPECTATIONS_DIR
+from ino_audit.sqlfiles import read_sql, run_sql_file
+
+# Suites in the order they run (members before the encounters that refer to them) and the
+# loaded table each one validates.
+SUITE_TABLES = {"members": "members", "encounters": "encounters", "claims": "claim_lines"}
+INDEX = ["source_file_index", "source_row"]
+SAMPLE_ROWS = 20
+# Result fields kept in the JSON: counts only. Values (partial_unexpected_list and friends) stay
+# out, because a failing value may be a member id, a birth date or a diagnosis.
+COUNT_KEYS = (
+    "element_count",
+    "missing_count",
+    "missing_percent",
+    "unexpected_count",
+    "unexpected_percent",
+    "unexpected_percent_total",
+    "unexpected_percent_nonmissing",
+    "unexpected_index_column_names",
+)
+# Expectations whose observed value describes the table, never a row (dtype, column names).
+SCHEMA_EXPECTATIONS = (
+    "expect_column_values_to_be_in_type_list",
+    "expect_table_columns_to_match_set",
+)
+FAILURE_COLUMNS = ("column", "expectation", "note")
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """What one suite found in one run."""
+
+    suite: str
+    rows: int
+    expectations: int
+    failed_expectations: int
+    quarantined_rows: int
+    dq_findings: int
+
+
+@dataclass
+class ValidationSummary:
+    """The validation step's outcome: per suite, and where its files are."""
+
+    run_id: str
+    suites: list[SuiteOutcome]
+    results_dir: Path | None = None
+    data_docs: Path | None = None
+    data_docs_error: str | None = None
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def quarantined_rows(self) -> int:
+        """Return the rows quarantined by blocking expectations, over all suites."""
+        return sum(s.quarantined_rows for s in self.suites)
+
+    @property
+    def dq_findings(self) -> int:
+        """Return the data-quality warnings, over all suites."""
+        return sum(s.dq_findings for s in self.suites)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the summary as JSON-ready data."""
+        return {
+            "run_id": self.run_id,
+            "suites": {
+                s.suite: {k: v for k, v in asdict(s).items() if k != "suite"} for s in self.suites
+            },
+            "quarantined_rows": self.quarantined_rows,
+            "dq_findings": self.dq_findings,
+            "results_dir": str(self.results_dir) if self.results_dir else None,
+            "data_docs": str(self.data_docs) if self.data_docs else None,
+            "data_docs_error": self.data_docs_error,
+            "seconds": round(self.seconds, 3),
+            **self.extra,
+        }
+
+
+@cache
+def suite_dicts() -> dict[str, dict[str, Any]]:
+    """Return the suites as stored in expectations/<source>.json, by suite name."""
+    return {s: json.loads((EXPECTATIONS_DIR / f"{s}.json").read_text()) for s in SUITE_TABLES}
+
+
+def suites_sha256() -> str:
+    """Return a hash of the suites, recorded with each validated load."""
+    h = hashlib.sha256()
+    for s in SUITE_TABLES:
+        h.update((EXPECTATIONS_DIR / f"{s}.json").read_bytes())
+    return h.hexdigest()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence GX's warnings, progress bars and log lines (a failing value must not be echoed)."""
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _gx():
+    """Import great_expectations (about 4 s) with analytics off; only validation needs it."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    return gx
+
+
+def _context(gx, root: Path | None = None):
+    """Return an ephemeral GX context, or a file context under root; no progress bars."""
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    if root is None:
+        ctx = gx.get_context(mode="ephemeral")
+    else:
+        ctx = gx.get_context(mode="file", project_root_dir=str(root))
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return ctx
+
+
+def frame(con: duckdb.DuckDBPyConnection, source: str):
+    """Return the pandas frame a suite validates, in the dtypes GX compares vectorised.
+
+    Text becomes Python strings (GX checks their type per value, and filters object columns
+    faster than Arrow ones). Dates and timestamps become datetime64[ns]: GX 1.24 falls back to a
+    per-value Python loop for other units. Values beyond the nanosecond range are squeezed
+    towards it, keeping their order (sql/staging/validation_macros.sql).
+    """
+    run_sql_file(con, "staging/validation_macros.sql")
+    rel = con.sql(read_sql(f"staging/validation_frame_{source}.sql"))
+    kinds = dict(zip(rel.columns, map(str, rel.types), strict=True))
+    stamps = {
+        c: f"ns_safe({c})" if t == "TIMESTAMP" else f"ns_safe(as_timestamp({c}))"
+        for c, t in kinds.items()
+        if t in ("DATE", "TIMESTAMP")
+    }
+    if stamps:
+        rel = rel.select("* replace (" + ", ".join(f"{e} as {c}" for c, e in stamps.items()) + ")")
+    text = {c: object for c, t in kinds.items() if t == "VARCHAR"}
+    return rel.df().astype(text | dict.fromkeys(stamps, "datetime64[ns]"))
+
+
+def _failures(result) -> Any:
+    """Return one row per (failing row, expectation): file index, row, column, note, blocking."""
+    import pandas as pd
+
+    parts = []
+    for r in result.results:
+        rows = (r.result or {}).get("unexpected_index_list") or []
+        if r.success or not rows:
+            continue
+        cfg = r.expectation_config
+        kw, meta = cfg.kwargs, cfg.meta or {}
+        column = (
+            meta.get("column")
+            or kw.get("column")
+            or kw.get("column_A")
+            or ";".join(kw.get("column_list", []))
+        )
+        part = pd.DataFrame.from_records(rows, columns=INDEX).astype("int64")
+        part["column"] = column
+        part["expectation"] = cfg.type
+        part["note"] = meta.get("note", "")
+        part["blocking"] = bool(meta.get("blocking", False))
+        parts.append(part)
+    if not parts:
+        empty = {c: pd.Series(dtype="int64") for c in INDEX}
+        empty |= {c: pd.Series(dtype=object) for c in FAILURE_COLUMNS}
+        return pd.DataFrame(empty | {"blocking": pd.Series(dtype=bool)})
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype(dict.fromkeys(FAILURE_COLUMNS, object))
+
+
+def scrub(result: dict[str, Any]) -> dict[str, Any]:
+    """Return a GX result (JSON dict) with counts and failing rows' keys only, never values."""
+    for r in result.get("results", []):
+        res = r.get("result") or {}
+        kept = {k: res[k] for k in COUNT_KEYS if k in res}
+        if r["expectation_config"]["type"] in SCHEMA_EXPECTATIONS and "observed_value" in res:
+            kept["observed_value"] = res["observed_value"]
+        rows = res.get("unexpected_index_list") or res.get("partial_unexpected_index_list") or []
+        if rows:
+            kept["partial_unexpected_index_list"] = [
+                {k: row.get(k) for k in INDEX} for row in rows[:SAMPLE_ROWS]
+            ]
+        r["result"] = kept
+        (r["expectation_config"].get("meta") or {}).pop("position", None)
+        info = r.get("exception_info") or {}
+        if info.get("raised_exception"):
+            r["exception_info"] = {
+                "raised_exception": True,
+                "exception_message": "the expectation raised an error (rerun with --debug)",
+                "exception_traceback": None,
+            }
+    result.get("meta", {}).pop("batch_spec", None)
+    return result
+
+
+def _position(result) -> int:
+    """Return the position in its suite of the expectation a result belongs to."""
+    return int(result.expectation_config.meta["position"])
+
+
+def _run_suite(ctx, gx, source: str, df, as_of: datetime):
+    """Validate a frame with a suite: a fast pass, then failing rows for what failed.
+
+    GX computes failing-row lists for every expectation in COMPLETE format, even those that
+    pass; a BOOLEAN_ONLY pass first and a COMPLETE pass over the failed expectations only give
+    the same failures at about half the cost on clean data.
+    """
+    import pandas as pd
+
+    params = {"as_of": pd.Timestamp(as_of)}
+    data = ctx.data_sources.add_pandas(f"{source}-frames")
+    batch = data.add_dataframe_asset(source).add_batch_definition_whole_dataframe("all")
+
+    def run(name: str, expectations: list[dict[str, Any]], result_format: dict[str, Any]):
+        suite = ctx.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+        definition = ctx.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        return definition.run(
+            batch_parameters={"dataframe": df},
+            expectation_parameters=params,
+            result_format=result_format,
+        )
+
+    spec = suite_dicts()[source]
+    # Each expectation carries its position in the suite, to pair the two passes' results.
+    listed = [
+        {**e, "meta": {**e.get("meta", {}), "position": i}}
+        for i, e in enumerate(spec["expectations"])
+    ]
+    result = run(source, listed, {"result_format": "BOOLEAN_ONLY"})
+    failed = {_position(r) for r in result.results if not r.success}
+    if failed:
+        detail = run(
+            f"{source}-failed",
+            [e for e in listed if e["meta"]["position"] in failed],
+            {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX},
+        )
+        by_position = {_position(r): r for r in detail.results}
+        result.results = [by_position.get(_position(r), r) for r in result.results]
+    result.meta["suite_meta"] = spec.get("meta", {})
+    return result
+
+
+def _run_suites(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
+    """Run every suite on its frame and apply its failures (inside the caller's transaction)."""
+    with _quiet():
+        gx = _gx()
+        ctx = _context(gx)
+        for source, table in SUITE_TABLES.items():
+            df = frame(con, source)
+            result = _run_suite(ctx, gx, source, df, as_of)
+            failures = _failures(result)
+            con.register("gx_failures", failures)
+            run_sql_file(con, "staging/validation_apply.sql", source=source, table=table)
+            con.unregister("gx_failures")
+            if source == "claims" and bool(failures["blocking"].any()):
+                run_sql_file(con, "staging/validation_ino_claims.sql")
+            con.execute(
+                "insert into validation_results values (?, ?, ?)",
+                [source, len(df), json.dumps(scrub(result.to_json_dict()), default=str)],
+            )
+
+
+def _sql_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """Run the SQL checks the claims suite declares in meta.sql_checks (ICD-10-CM membership)."""
+    for chk in suite_dicts()["claims"].get("meta", {}).get("sql_checks", []):
+        con.execute(
+            read_sql(f"staging/validation_{chk['sql']}.sql"),
+            {"regex": chk["regex"], "expectation": f"sql:{chk['name']}", "note": chk["note"]},
+        )
+
+
+STATE_DDL = (
+    "create table if not exists validation_state "
+    "(suites_sha256 varchar, validated_at timestamp, seconds double)"
+)
+
+
+def check(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> None:
+    """Validate the loaded tables: quarantine blocking failures, record warnings and results."""
+    t = time.perf_counter()
+    as_of = as_of or datetime.now(UTC).replace(tzinfo=None)
+    with transaction(con):
+        run_sql_file(con, "staging/validation_tables.sql")
+        _run_suites(con, as_of)
+        _sql_checks(con)
+        run_sql_file(con, "staging/validation_finish.sql")
+        con.execute(STATE_DDL)
+        con.execute("delete from validation_state")
+        con.execute(
+            "insert into validation_state values (?, now()::timestamp, ?)",
+            [suites_sha256(), time.perf_counter() - t],
+        )
+
+
+def _validated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Return whether the loaded tables were validated with the current suites."""
+    con.execute(STATE_DDL)
+    rows = con.execute("select suites_sha256 from validation_state").fetchall()
+    return bool(rows) and rows[-1][0] == suites_sha256()
+
+
+def outcomes(con: duckdb.DuckDBPyConnection) -> list[SuiteOutcome]:
+    """Return each suite's outcome from the validation tables."""
+    rows = con.execute(read_sql("staging/validation_outcomes.sql")).fetchall()
+    return [SuiteOutcome(*r) for r in rows]
+
+
+def summary_dict(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Return the validation of the loaded tables for summary.json (empty if not validated)."""
+    if not _validated(con):
+        return {}
+    found = outcomes(con)
+    seconds = con.execute("select max(seconds) from validation_state").fetchone()[0]
+    return {
+        "suites": {o.suite: {k: v for k, v in asdict(o).items() if k != "suite"} for o in found},
+        "quarantined_rows": sum(o.quarantined_rows for o in found),
+        "dq_findings": sum(o.dq_findings for o in found),
+        "check_seconds": round(seconds or 0.0, 3),
+    }
+
+
+def _write_results(con: duckdb.DuckDBPyConnection, folder: Path, run_id: str) -> dict[str, dict]:
+    """Write validation/<suite>.json for this run; return the results by suite."""
+    folder.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for suite, text in con.execute("select suite, result from validation_results").fetchall():
+        data = json.loads(text)
+        data.setdefault("meta", {})["ino_audit_run_id"] = run_id
+        (folder / f"{suite}.json").write_text(json.dumps(data, indent=2) + "\n")
+        results[suite] = data
+    return results
+
+
+def _data_docs(results: dict[str, dict], folder: Path, run_id: str) -> Path:
+    """Render the scrubbed results as GX Data Docs in folder/data_docs (a file context)."""
+    with _quiet():
+        gx = _gx()
+        from great_expectations.core.expectation_validation_result import (
+            ExpectationSuiteValidationResultSchema,
+        )
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
+        target = folder / "data_docs"
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".gx-") as tmp:
+            ctx = _context(gx, Path(tmp))
+            for name, data in results.items():
+                ctx.suites.add(gx.ExpectationSuite(**suite_dicts()[name]))
+                key = ValidationResultIdentifier(
+                    expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
+                    run_id=RunIdentifier(run_name=run_id, run_time=datetime.now(UTC)),
+                    batch_identifier=f"frames-{name}",
+                )
+                ctx.validation_results_store.set(
+                    key, ExpectationSuiteValidationResultSchema().load(data)
+                )
+            ctx.build_data_docs()
+            site = Path(tmp) / "gx" / "uncommitted" / "data_docs" / "local_site"
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(site, target)
+    return target
+
+
+def write_files(
+    con: duckdb.DuckDBPyConnection, out: Path, run_id: str, data_docs: bool = True
+) -> tuple[Path, Path | None, str | None]:
+    """Write validation/<suite>.json, dq_findings.csv and the Data Docs into out."""
+    folder = out / "validation"
+    results = _write_results(con, folder, run_id)
+    con.sql(read_sql("staging/dq_findings_csv.sql")).to_csv(
+        str(out / "dq_findings.csv"), header=True
+    )
+    if not data_docs:
+        return folder, None, None
+    try:
+        return folder, _data_docs(results, folder, run_id), None
+    except Exception as e:  # Data Docs are a convenience: the JSON results above are the record
+        return folder, None, f"Data Docs could not be built ({type(e).__name__})"
+
+
+def validate(
+    con: duckdb.DuckDBPyConnection, out: Path, run_id: str, data_docs: bool = True
+) -> ValidationSummary:
+    """Validate the loaded tables unless this load already was; write the results into out."""
+    t = time.perf_counter()
+    if not _validated(con):
+        check(con)
+    folder, docs, error = write_files(con, out, run_id, data_docs)
+    return ValidationSummary(run_id, outcomes(con), folder, docs, error, time.perf_counter() - t)
+
+
+def run_validation(
+    inputs: dict[str, str],
+    out: Path,
+    db: Path | None = None,
+    run_id: str | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> ValidationSummary:
+    """Load and validate an extract on its own (`ino-audit validate`); write results into out."""
+    from ino_audit import codesets, fingerprint, load
+    from ino_audit.db import connect
+
+    run_id = run_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-validate"
+    con = connect(db or out / "ino_audit.duckdb", threads, memory_limit)
+    try:
+        codesets.ensure_codesets(con)
+        # The tables are replaced: an audit on this database must load and evaluate again.
+        fingerprint.record(con, "load", None)
+        fingerprint.record(con, "evaluate", None)
+        t = time.perf_counter()
+        stats = load.load(con, inputs)
+        seconds = time.perf_counter() - t
+        summary = validate(con, out, run_id)
+        con.sql(read_sql("staging/quarantine_csv.sql")).to_csv(
+            str(out / "quarantine.csv"), header=True
+        )
+    finally:
+        con.close()
+    summary.seconds += seconds
+    summary.extra["sources"] = {s: asdict(v) for s, v in stats.items()}
+    (out / "validation" / "summary.json").write_text(json.dumps(summary.as_dict(), indent=2) + "\n")
+    return summary
+
+
+def print_summary(summary: ValidationSummary, console) -> None:
+    """Print the validation summary as a table (counts and paths only, never values)."""
+    from rich.table import Table
+
+    sources = summary.extra.get("sources", {})
+    table = Table(title=f"ino-audit validate {summary.run_id}")
+    for col in ("source", "input rows", "loaded", "quarantined", "expectations failed", "warnings"):
+        table.add_column(col, justify="left" if col == "source" else "right")
+    for o in summary.suites:
+        s = sources.get(o.suite, {})
+        table.add_row(
+            o.suite,
+            f"{s.get('input_rows', 0):,}",
+            f"{s.get('loaded_rows', 0):,}",
+            f"{s.get('quarantined_rows', 0):,}",
+            f"{o.failed_expectations} of {o.expectations}",
+            f"{o.dq_findings:,}",
+        )
+    console.print(table)
+    docs = f"; Data Docs {summary.data_docs / 'index.html'}" if summary.data_docs else ""
+    console.print(
+        f"Results in {summary.results_dir}{docs}. "
+        f"{summary.quarantined_rows:,} rows quarantined by blocking expectations, "
+        f"{summary.dq_findings:,} data-quality warnings (dq_findings.csv)."
+    )
+    if summary.data_docs_error:
+        console.print(summary.data_docs_error)

@@ -1,0 +1,1 @@
+"""Bad-input corpus: a generator of damaged extracts and the outcome each must give."""
