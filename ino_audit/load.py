@@ -50,11 +50,32 @@ class SourceStats:
 
 def _index(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """Run the staging pass of one source into `index_<source>`."""
-    con.execute(staging_sql(source))
+    types = dict(
+        con.execute(f"select column_name, column_type from (describe src_{source})").fetchall()
+    )
+    con.execute(staging_sql(source, types))
     if source == "claims":
-        run_sql_file(con, "staging/index_claims.sql")
+        match, params = ino_match(con)
+        con.execute(read_sql("staging/index_claims.sql").format(ino_match=match), params)
+        con.execute(staging_sql(source, types, only_ino_claims=True))
     else:
         con.execute(f"create or replace temp table index_{source} as select * from stg_{source}")
+
+
+def ino_match(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
+    """Return the iNO-line predicate over one line and its parameters (value set ino_procedure)."""
+    codes = con.execute(
+        "select code_system, code from value_set_codes where value_set = 'ino_procedure' "
+        "order by all"
+    ).fetchall()
+    tests, params = [], {}
+    for i, (system, code) in enumerate(codes):
+        params[f"ino_{i}"] = code
+        if system == "CPT":
+            tests.append(f"hcpcs_code = $ino_{i}")
+        else:
+            tests.append(f"$ino_{i} in (*columns('^procedure_code_[0-9]+$'))")
+    return "(" + " or ".join(tests) + ")", params
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:

@@ -44,17 +44,74 @@ TYPE_LABEL = {
 }
 
 
+NATIVE = {
+    "int": (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "HUGEINT",
+    ),
+    "decimal": ("FLOAT", "DOUBLE", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"),
+    "date": ("DATE",),
+    "timestamp": (
+        "TIMESTAMP",
+        "TIMESTAMP_NS",
+        "TIMESTAMP_MS",
+        "TIMESTAMP_S",
+        "TIMESTAMP WITH TIME ZONE",
+    ),
+    "bool": ("BOOLEAN",),
+}
+NATIVE["money"] = NATIVE["fio2"] = NATIVE["decimal"]
+
+
+def is_native(col: Column, types: dict[str, str]) -> bool:
+    """Whether the source already stores the column in its target type (e.g. Parquet DATE)."""
+    base = types.get(col.name, "VARCHAR").split("(")[0]
+    return base in NATIVE.get(col.type, ())
+
+
 def _raw(name: str) -> str:
     """Return the trimmed text of a column, null when empty."""
     return f"nullif(trim({name}::varchar), '')"
 
 
-def typed_expr(col: Column) -> str:
+def _native_expr(col: Column, types: dict[str, str]) -> str:
+    """Return the cast of a column the source already types natively."""
+    name = col.name
+    match col.type:
+        case "int":
+            return f"{name}::bigint"
+        case "decimal":
+            return f"{name}::double"
+        case "money":
+            return f"{name}::decimal(18, 2)"
+        case "fio2":
+            return (
+                f"case when {name} > 1 and {name} <= 100 then {name} / 100 else {name} end::double"
+            )
+        case "timestamp" if "TIME ZONE" in types.get(name, ""):
+            return f"timezone('UTC', {name})"
+        case "timestamp":
+            return f"{name}::timestamp"
+    return name
+
+
+def typed_expr(col: Column, types: dict[str, str] | None = None) -> str:
     """Return the SQL expression that casts and normalises one column."""
+    if types and is_native(col, types):
+        return _native_expr(col, types)
     raw = _raw(col.name)
     match col.type:
         case "code":
-            return f"nullif(upper(regexp_replace({col.name}::varchar, '[\\s.]', '', 'g')), '')"
+            return (
+                f"nullif(upper(replace(replace(trim({col.name}::varchar), '.', ''), ' ', '')), '')"
+            )
         case "int":
             return f"try_cast({raw} as bigint)"
         case "decimal":
@@ -84,38 +141,46 @@ def typed_expr(col: Column) -> str:
             return raw
 
 
-def flag_exprs(col: Column) -> list[str]:
+def flag_exprs(col: Column, types: dict[str, str] | None = None) -> list[str]:
     """Return extra `<expr> as <name>` columns that record how a value was normalised."""
     if col.type == "fio2":
-        v = f"try_cast({_raw(col.name)} as double)"
+        native = types and is_native(col, types)
+        v = f"{col.name}::double" if native else f"try_cast({_raw(col.name)} as double)"
         return [f"coalesce({v} > 1 and {v} <= 100, false) as {col.name}_from_percent"]
     return []
 
 
-def issue_exprs(col: Column) -> list[str]:
-    """Return SQL expressions yielding an issue struct (or null) for one column."""
+def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """Return (condition, column, reason) triples: the row is blocked when a condition holds."""
     out = []
-    raw, typed = _raw(col.name), typed_expr(col)
-    if col.type in ("text", "code"):
+    native = bool(types) and is_native(col, types)
+    raw = col.name if native else _raw(col.name)
+    if col.type == "text":
         out.append(
-            f"case when contains({col.name}::varchar, chr(0)) "
-            f"then {_issue(col.name, 'value contains a NUL byte')} end"
+            (
+                f"coalesce(contains({col.name}::varchar, chr(0)), false)",
+                col.name,
+                "value contains a NUL byte",
+            )
         )
     if col.required:
+        out.append((f"{raw} is null", col.name, "required value is missing"))
+    if col.type in TYPE_LABEL and not native:
         out.append(
-            f"case when {raw} is null then {_issue(col.name, 'required value is missing')} end"
-        )
-    if col.type in TYPE_LABEL:
-        reason = f"value is not {TYPE_LABEL[col.type]}"
-        out.append(
-            f"case when {raw} is not null and {typed} is null then {_issue(col.name, reason)} end"
+            (
+                f"{raw} is not null and {typed_expr(col, types)} is null",
+                col.name,
+                f"value is not {TYPE_LABEL[col.type]}",
+            )
         )
     if col.allowed:
         allowed = ", ".join(f"'{v}'" for v in col.allowed)
-        reason = f"value is not one of {', '.join(col.allowed)}"
         out.append(
-            f"case when {raw} is not null and lower({raw}) not in ({allowed}) "
-            f"then {_issue(col.name, reason)} end"
+            (
+                f"coalesce(lower({raw}) not in ({allowed}), false)",
+                col.name,
+                f"value is not one of {', '.join(col.allowed)}",
+            )
         )
     return out
 
@@ -125,24 +190,42 @@ def _issue(column: str, reason: str) -> str:
     return f"{{'column': '{column}', 'reason': '{reason}'}}"
 
 
-def staging_sql(source: str) -> str:
-    """Return the `create view stg_<source>` statement for one source."""
+def staging_sql(
+    source: str, types: dict[str, str] | None = None, only_ino_claims: bool = False
+) -> str:
+    """Return the `create view stg_<source>` statement for one source.
+
+    `types` (column -> DuckDB type of the source) lets natively typed Parquet columns skip the
+    text round trip. `issues` is null for a clean row: the detailed list is only built for rows
+    where some check fails, so clean extracts pay one boolean test per check. With
+    `only_ino_claims` the view `stg_claims_ino` keeps the lines of claims with an iNO line,
+    filtered on the raw key before any cast (the second, selective pass over the claims).
+    """
     cols = columns(source)
-    typed = [f"{typed_expr(c)} as {c.name}" for c in cols]
-    typed += [f for c in cols for f in flag_exprs(c)]
-    checks = [e for c in cols for e in issue_exprs(c)]
+    typed = [f"{typed_expr(c, types)} as {c.name}" for c in cols]
+    typed += [f for c in cols for f in flag_exprs(c, types)]
+    conditions = [t for c in cols for t in checks(c, types)]
+    by = {c.name: c for c in cols}
     for src, later, earlier, strict, reason in ORDER_CHECKS:
         if src == source:
             op = "<=" if strict else "<"
-            by = {c.name: c for c in cols}
-            checks.append(
-                f"case when {typed_expr(by[later])} {op} {typed_expr(by[earlier])} "
-                f"then {_issue(later, reason)} end"
-            )
-    issues = "list_filter([" + ",\n        ".join(checks) + "], lambda x: x is not null)"
+            cond = f"{typed_expr(by[later], types)} {op} {typed_expr(by[earlier], types)}"
+            conditions.append((f"coalesce({cond}, false)", later, reason))
+    any_issue = "\n        or ".join(c for c, _, _ in conditions)
+    detail = ",\n        ".join(
+        f"case when {c} then {_issue(col, r)} end" for c, col, r in conditions
+    )
+    issues = f"case when {any_issue}\n    then list_filter([{detail}], lambda x: x is not null) end"
+    name, rows = f"stg_{source}", f"src_{source}"
+    if only_ino_claims:
+        name = "stg_claims_ino"
+        rows = (
+            "(select * from src_claims where nullif(trim(claim_id::varchar), '') "
+            "in (select claim_id from index_claims where is_ino_line))"
+        )
     return (
-        f"create or replace temp view stg_{source} as\n"
+        f"create or replace temp view {name} as\n"
         f"select\n    source_file_index,\n    source_row,\n    "
         + ",\n    ".join(typed)
-        + f",\n    {issues} as issues\nfrom src_{source}"
+        + f",\n    {issues} as issues\nfrom {rows}"
     )

@@ -19,8 +19,8 @@ from clean_lines
 where is_ino_line;
 
 create or replace table claim_lines as
-select stg_claims.* exclude (issues)
-from stg_claims
+select stg_claims_ino.* exclude (issues)
+from stg_claims_ino
 semi join ino_claim_ids using (claim_id)
 anti join (select * from quarantined_keys where source = 'claims') as q
     using (source_file_index, source_row);

@@ -4,7 +4,7 @@ insert into quarantine_raw
 with
 
 indexed as (
-    select * from index_{source} where len(issues) = 0
+    select * from index_{source} where issues is null
 ),
 
 repeated_keys as (
