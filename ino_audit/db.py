@@ -12,6 +12,8 @@ import duckdb
 
 from ino_audit.errors import AuditError
 
+DEFAULT_MEMORY_LIMIT = "3GB"
+
 
 def connect(path: Path, threads: int | None = None, memory_limit: str | None = None):
     """Open (or create) the database file, sized for this machine, in UTC."""
@@ -30,8 +32,9 @@ def connect(path: Path, threads: int | None = None, memory_limit: str | None = N
     except duckdb.Error as e:
         raise AuditError(f"The database {path} cannot be opened ({e}).") from None
     con.execute(f"set threads = {int(threads or os.cpu_count() or 2)}")
-    if memory_limit:
-        con.execute(f"set memory_limit = '{_size(memory_limit)}'")
+    # Sized explicitly: DuckDB's default (80 % of RAM) lets a wide CSV scan grow to many GiB;
+    # beyond the limit it spills to the temp directory instead.
+    con.execute(f"set memory_limit = '{_size(memory_limit or DEFAULT_MEMORY_LIMIT)}'")
     con.execute("set timezone = 'UTC'")
     con.execute(f"set temp_directory = '{_quote(str(path.parent / (path.name + '.tmp')))}'")
     return con
