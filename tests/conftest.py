@@ -34,3 +34,16 @@ def casebook_run(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("casebook")
     return audit_folder(write_book(CASES, folder), folder / "out", run_id="casebook")
+
+
+def run_cli(command: str, inputs: dict[str, str], out: Path, *extra: str):
+    """Invoke `ino-audit <command>` on the three inputs and an output folder; return the result."""
+    from typer.testing import CliRunner
+
+    from ino_audit.cli import app
+
+    args = [
+        command,
+        *(a for s in ("claims", "encounters", "members") for a in (f"--{s}", inputs[s])),
+    ]
+    return CliRunner().invoke(app, [*args, "--out", str(out), *extra])

@@ -7,11 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from ino_audit.cli import app
 from tests.casebook import CASES, write_book
-from tests.conftest import audit_folder, read_csv
+from tests.conftest import audit_folder, read_csv, run_cli
 
 TUVA_MEDICAL_CLAIM = [
     "claim_id",
@@ -266,20 +264,7 @@ def test_refusals_are_one_sentence(tmp_path, book, damage, expected):
         target.write_text(text.replace(",", ";"))
     elif damage == "binary":
         target.write_bytes(b"PK\x03\x04\x00\x00binary")
-    result = CliRunner().invoke(
-        app,
-        [
-            "audit",
-            "--claims",
-            str(target),
-            "--encounters",
-            book["encounters"],
-            "--members",
-            book["members"],
-            "--out",
-            str(tmp_path / "out"),
-        ],
-    )
+    result = run_cli("audit", {**book, "claims": str(target)}, tmp_path / "out")
     assert result.exit_code == 2
     assert expected in result.output
     assert str(target) in result.output.replace("\n", "")

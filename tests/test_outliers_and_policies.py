@@ -6,11 +6,9 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from typer.testing import CliRunner
 
-from ino_audit.cli import app
 from tests.casebook import Case, write_book
-from tests.conftest import audit_folder, read_csv
+from tests.conftest import audit_folder, read_csv, run_cli
 
 # Hours per episode for each provider's five episodes; P6 is the outlier on mean hours.
 START = datetime(2024, 3, 2, 8, 0)
@@ -77,22 +75,7 @@ def test_compare_policies_lists_changed_claims(tmp_path):
     """compare-policies lists the claims whose determination changes between versions."""
     cases = [*SIXTY_HOURS, Case("short")]
     paths = write_book(cases, tmp_path)
-    result = CliRunner().invoke(
-        app,
-        [
-            "compare-policies",
-            "--claims",
-            paths["claims"],
-            "--encounters",
-            paths["encounters"],
-            "--members",
-            paths["members"],
-            "--out",
-            str(tmp_path / "cmp"),
-            "--other",
-            "CP.MP.87-2020-05-72h",
-        ],
-    )
+    result = run_cli("compare-policies", paths, tmp_path / "cmp", "--other", "CP.MP.87-2020-05-72h")
     assert result.exit_code == 0, result.output
     rows = read_csv(tmp_path / "cmp" / "policy_comparison.csv")
     assert [(r["claim_id"], r["base_determination"], r["other_determination"]) for r in rows] == [
@@ -104,20 +87,5 @@ def test_compare_policies_lists_changed_claims(tmp_path):
 def test_unknown_policy_version_is_refused(tmp_path):
     """An unknown --policy-version is one sentence listing the versions available."""
     paths = write_book(SIXTY_HOURS, tmp_path)
-    result = CliRunner().invoke(
-        app,
-        [
-            "audit",
-            "--claims",
-            paths["claims"],
-            "--encounters",
-            paths["encounters"],
-            "--members",
-            paths["members"],
-            "--out",
-            str(tmp_path / "o"),
-            "--policy-version",
-            "X",
-        ],
-    )
+    result = run_cli("audit", paths, tmp_path / "o", "--policy-version", "X")
     assert result.exit_code == 2 and "CP.MP.87-2020-05-72h" in result.output

@@ -48,3 +48,11 @@ create or replace temp macro is_ino_member(member_no, n_cases, n_members) as
     and ((member_no - 1) * n_cases + n_members - 1) // n_members < n_cases
     and 1 + ((((member_no - 1) * n_cases + n_members - 1) // n_members) * n_members) // n_cases
         = member_no;
+
+-- A member's state: one of the twenty states the synthetic plan covers.
+create or replace temp macro us_state(seed, key) as
+    pick(
+        ['TX', 'FL', 'CA', 'GA', 'OH', 'AZ', 'MO', 'IL', 'WA', 'NY',
+         'LA', 'MS', 'IN', 'KS', 'NV', 'NC', 'SC', 'PA', 'MI', 'WI'],
+        seed, key, 'state'
+    );

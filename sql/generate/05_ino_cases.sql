@@ -82,11 +82,7 @@ select
         when lob_draw < 95 then 'marketplace'
         else 'medicare'
     end as line_of_business,
-    pick(
-        ['TX', 'FL', 'CA', 'GA', 'OH', 'AZ', 'MO', 'IL', 'WA', 'NY',
-         'LA', 'MS', 'IN', 'KS', 'NV', 'NC', 'SC', 'PA', 'MI', 'WI'],
-        $seed, case_no, 'state'
-    ) as state,
+    us_state($seed, case_no) as state,
     -- facilities 0-2 are the provider outliers, 3-39 the other iNO hospitals
     case
         when facility_pool = 'outlier' then rand_int($seed, case_no, 'facility', 3)

@@ -41,11 +41,7 @@ with
                 when lob_draw < 95 then 'marketplace'
                 else 'medicare'
             end as line_of_business,
-            pick(
-                ['TX', 'FL', 'CA', 'GA', 'OH', 'AZ', 'MO', 'IL', 'WA', 'NY',
-                 'LA', 'MS', 'IN', 'KS', 'NV', 'NC', 'SC', 'PA', 'MI', 'WI'],
-                $seed, member_no, 'state'
-            ) as state
+            us_state($seed, member_no) as state
         from drawn
     )
 
