@@ -168,18 +168,30 @@ def open_workbook(path: Path) -> Workbook:
     )
 
 
-def write_workbook(
-    con: duckdb.DuckDBPyConnection, path: Path, facts: list[tuple[str, Any]]
-) -> Path:
-    """Write cases.xlsx (cases, findings, providers, run facts); return its path."""
+Sheet = tuple[str, list[tuple[str, str]], list[tuple]]  # name, (column, type) pairs, rows
+
+
+def workbook_sheets(con: duckdb.DuckDBPyConnection) -> list[Sheet]:
+    """Return the rows of every table sheet (queried in the process that holds the database)."""
+    return [(sheet, *query(con, sql)) for sheet, sql in SHEETS]
+
+
+def write_workbook_file(path: Path, sheets: list[Sheet], facts: list[tuple[str, Any]]) -> Path:
+    """Write cases.xlsx from queried sheets and run facts (runs in the helper process)."""
     wb = open_workbook(path)
     fmt = formats(wb)
     notes = []
-    for sheet, sql in SHEETS:
-        columns, rows = query(con, sql)
+    for sheet, columns, rows in sheets:
         written = write_table(wb, sheet, columns, rows, fmt)
         if written < len(rows):
             notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
     write_facts(wb, facts + notes, fmt)
     wb.close()
     return path
+
+
+def write_workbook(
+    con: duckdb.DuckDBPyConnection, path: Path, facts: list[tuple[str, Any]]
+) -> Path:
+    """Write cases.xlsx (cases, findings, providers, run facts); return its path."""
+    return write_workbook_file(path, workbook_sheets(con), facts)

@@ -16,8 +16,9 @@ import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ino_audit import charts, excel, masking, outputs
+from ino_audit import charts, excel, masking, outputs, workers
 from ino_audit.paths import RULES_DIR
+from ino_audit.profiling import phase
 from ino_audit.sqlfiles import read_sql
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -215,17 +216,25 @@ def write_reports(
     """Write report.html, cases.xlsx and the Parquet exports (masking member ids when asked)."""
     out.mkdir(parents=True, exist_ok=True)
     at = datetime.now(UTC)
-    masking.prepare_exports(con, mask_members)
-    paths = write_exports(con, out, csv_too=mask_members)
+    with phase("write.exports"):
+        masking.prepare_exports(con, mask_members)
+        paths = write_exports(con, out, csv_too=mask_members)
     files = input_files(summary)
     register_inputs(con, files)
     register_checklist(con)
     try:
-        data = report_data(con)
+        with phase("write.report_data"):
+            data = report_data(con)
         facts = run_facts(summary, data["params"], files, mask_members, at)
-        paths.append(excel.write_workbook(con, out / "cases.xlsx", facts))
+        with phase("write.xlsx_rows"):
+            sheets = excel.workbook_sheets(con)
+        # The workbook is written by the helper process while this one draws the charts.
+        workbook = workers.submit(excel.write_workbook_file, out / "cases.xlsx", sheets, facts)
         html = out / "report.html"
-        html.write_text(render_html(data, facts, summary, at), encoding="utf-8")
+        with phase("write.html"):
+            html.write_text(render_html(data, facts, summary, at), encoding="utf-8")
+        with phase("write.xlsx_wait"):
+            paths.append(workbook())
         paths.append(html)
     finally:
         con.unregister("report_input_files")

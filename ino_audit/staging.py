@@ -33,6 +33,10 @@ ORDER_CHECKS = (
     ("encounters", "ino_stop", "ino_start", True, "ino_stop is not after ino_start"),
 )
 
+# Row-level checks against the run date: (source, column, reason). The members suite checks the
+# same for the members the audit uses; the loader checks every member row of the extract.
+FUTURE_CHECKS = (("members", "birth_date", "birth_date is after the run date"),)
+
 TYPE_LABEL = {
     "int": "a whole number",
     "decimal": "a number",
@@ -211,17 +215,26 @@ def staging_sql(
             op = "<=" if strict else "<"
             cond = f"{typed_expr(by[later], types)} {op} {typed_expr(by[earlier], types)}"
             conditions.append((f"coalesce({cond}, false)", later, reason))
+    for src, col, reason in FUTURE_CHECKS:
+        if src == source:
+            cond = f"{typed_expr(by[col], types)} > current_date"
+            conditions.append((f"coalesce({cond}, false)", col, reason))
     any_issue = "\n        or ".join(c for c, _, _ in conditions)
     detail = ",\n        ".join(
         f"case when {c} then {_issue(col, r)} end" for c, col, r in conditions
     )
     issues = f"case when {any_issue}\n    then list_filter([{detail}], lambda x: x is not null) end"
     name, rows = f"stg_{source}", f"src_{source}"
+    if source == "claims" and not only_ino_claims:
+        # The key as written when trimming changed it, so the second pass can filter raw values.
+        typed.append(
+            f"nullif(claim_id::varchar, {typed_expr(by['claim_id'], types)}) as claim_id_raw"
+        )
     if only_ino_claims:
+        # Compared as written, the filter reaches the Parquet reader (it skips other lines early).
         name = "stg_claims_ino"
         rows = (
-            "(select * from src_claims where nullif(trim(claim_id::varchar), '') "
-            "in (select claim_id from index_claims where is_ino_line))"
+            "(select * from src_claims where claim_id::varchar in (select key from ino_claim_keys))"
         )
     return (
         f"create or replace temp view {name} as\n"

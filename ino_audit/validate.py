@@ -6,19 +6,21 @@ Who checks what:
   required values, types, allowed values, date order and duplicate keys. It is set-based over
   10 M lines, and GX 1.24 has no DuckDB datasource.
 - Great Expectations runs the suites in expectations/<source>.json on pandas frames of the
-  loaded tables that the audit uses (all members and encounters, and the lines of iNO claims,
-  `claim_lines`), so memory stays bounded however large the extract. The suites repeat the
-  structural rules as guards and add what only they check: plausible ranges, future dates, code
-  and identifier formats, cross-file consistency. Every expectation says why it exists
+  loaded rows the audit uses (the lines of iNO claims, `claim_lines`, all encounters, and the
+  members they name), so time and memory stay bounded however large the extract. The suites
+  repeat the structural rules as guards and add what only they check: plausible ranges, future
+  dates, identifier formats, cross-file consistency. Every expectation says why it exists
   (`meta.note`) and whether it blocks (`meta.blocking`).
-- SQL checks ICD-10-CM membership (declared in the claims suite's `meta.sql_checks`): a join
-  against the 74,000-code `icd10cm_codes` table, not a 74,000-value GX value set.
+- SQL checks the 50 code columns (declared in the claims suite's `meta.sql_checks`): their
+  ICD-10-CM / ICD-10-PCS shapes over the codes unpivoted once, and ICD-10-CM membership as a
+  join against the 74,000-code `icd10cm_codes` table, not a 74,000-value GX value set.
 
 A row failing a blocking expectation is quarantined (file, row, columns, expectations) and
 removed from its loaded table; a warning becomes a `dq_findings` row and the row stays. Results
 are kept per run in DIR/validation/<suite>.json and rendered as Data Docs; they hold counts and
 failing rows' file and row, never a value (no member id, birth date or code leaves the database).
-`great_expectations` is imported only here, inside the functions that validate (~4 s).
+`great_expectations` is imported only here, inside the functions that validate (~2-4 s), and
+in a helper process (ino_audit/workers.py) that starts importing it while the rules run.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import shutil
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -41,8 +43,10 @@ from typing import Any
 
 import duckdb
 
+from ino_audit import workers
 from ino_audit.db import transaction
 from ino_audit.paths import EXPECTATIONS_DIR
+from ino_audit.profiling import phase
 from ino_audit.sqlfiles import read_sql, run_sql_file
 
 # Suites in the order they run (members before the encounters that refer to them) and the
@@ -164,8 +168,10 @@ def _context(gx, root: Path | None = None):
     return ctx
 
 
-def frame(con: duckdb.DuckDBPyConnection, source: str):
-    """Return the pandas frame a suite validates, in the dtypes GX compares vectorised.
+def frame_relation(
+    con: duckdb.DuckDBPyConnection, source: str
+) -> tuple[duckdb.DuckDBPyRelation, dict[str, str]]:
+    """Return the relation a suite validates and the pandas dtypes GX compares vectorised.
 
     Text becomes Python strings (GX checks their type per value, and filters object columns
     faster than Arrow ones). Dates and timestamps become datetime64[ns]: GX 1.24 falls back to a
@@ -182,8 +188,14 @@ def frame(con: duckdb.DuckDBPyConnection, source: str):
     }
     if stamps:
         rel = rel.select("* replace (" + ", ".join(f"{e} as {c}" for c, e in stamps.items()) + ")")
-    text = {c: object for c, t in kinds.items() if t == "VARCHAR"}
-    return rel.df().astype(text | dict.fromkeys(stamps, "datetime64[ns]"))
+    text = {c: "object" for c, t in kinds.items() if t == "VARCHAR"}
+    return rel, text | dict.fromkeys(stamps, "datetime64[ns]")
+
+
+def frame(con: duckdb.DuckDBPyConnection, source: str):
+    """Return the pandas frame a suite validates (see frame_relation)."""
+    rel, dtypes = frame_relation(con, source)
+    return rel.df().astype(dtypes)
 
 
 def _failures(result) -> Any:
@@ -291,33 +303,122 @@ def _run_suite(ctx, gx, source: str, df, as_of: datetime):
     return result
 
 
-def _run_suites(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
-    """Run every suite on its frame and apply its failures (inside the caller's transaction)."""
+# What one suite gives back: rows validated, failing rows (_failures), scrubbed result JSON.
+SuiteRun = tuple[int, Any, dict[str, Any]]
+
+
+def validate_frame(source: str, df, as_of: datetime) -> SuiteRun:
+    """Validate one frame with its suite (in the helper process, or in-process)."""
     with _quiet():
         gx = _gx()
-        ctx = _context(gx)
+        result = _run_suite(_context(gx), gx, source, df, as_of)
+        return len(df), _failures(result), scrub(result.to_json_dict())
+
+
+def validate_file(source: str, path: str, dtypes: dict[str, str], as_of: datetime) -> SuiteRun:
+    """Read a frame written by _suite_run and validate it (the helper process's entry point)."""
+    con = duckdb.connect()
+    try:
+        df = con.read_parquet(path).df().astype(dtypes)
+    finally:
+        con.close()
+    return validate_frame(source, df, as_of)
+
+
+def _write_frame(
+    con: duckdb.DuckDBPyConnection, source: str, folder: Path
+) -> tuple[str, dict[str, str]]:
+    """Write a suite's frame as Parquet into a private temporary folder; return path and dtypes."""
+    rel, dtypes = frame_relation(con, source)
+    path = folder / f"{source}.parquet"
+    rel.write_parquet(str(path))
+    return str(path), dtypes
+
+
+def validate_files(
+    frames: dict[str, tuple[str, dict[str, str]]], as_of: datetime
+) -> dict[str, SuiteRun]:
+    """Validate every written frame with its suite (the helper process's entry point)."""
+    return {s: validate_file(s, path, dtypes, as_of) for s, (path, dtypes) in frames.items()}
+
+
+@dataclass
+class Pending:
+    """Suites running in the helper process on frames written before the rules started."""
+
+    as_of: datetime
+    folder: tempfile.TemporaryDirectory
+    result: Callable[[], dict[str, SuiteRun]]
+
+
+def start(con: duckdb.DuckDBPyConnection) -> Pending | None:
+    """Write the suites' frames and start validating them in the helper process.
+
+    Returns None when there is nothing to start (already validated, or no helper): check()
+    then validates in the usual order. The frames are read from the committed load.
+    """
+    if not workers.enabled() or _validated(con):
+        return None
+    as_of = datetime.now(UTC).replace(tzinfo=None)
+    folder = tempfile.TemporaryDirectory(prefix="ino-audit-frames-")
+    with phase("validate.write_frames"):
+        frames = {s: _write_frame(con, s, Path(folder.name)) for s in SUITE_TABLES}
+    return Pending(as_of, folder, workers.submit(validate_files, frames, as_of))
+
+
+def _suite_run(
+    con: duckdb.DuckDBPyConnection, source: str, as_of: datetime, folder: Path
+) -> SuiteRun:
+    """Run one suite on its frame: in the helper process when there is one (ino_audit/workers)."""
+    if not workers.enabled():
+        return validate_frame(source, frame(con, source), as_of)
+    path, dtypes = _write_frame(con, source, folder)
+    return workers.call(validate_file, source, path, dtypes, as_of)
+
+
+def _run_suites(
+    con: duckdb.DuckDBPyConnection, as_of: datetime, pending: Pending | None = None
+) -> None:
+    """Run every suite on its frame and apply its failures (inside the caller's transaction).
+
+    Suites apply one after another: a later frame's cross-file facts (e.g. a course's member is
+    in the members table) depend on what an earlier suite quarantined. Results started early
+    (`pending`) are used while no suite has quarantined anything; after one has, the later
+    suites run again on fresh frames.
+    """
+    runs: dict[str, SuiteRun] = {}
+    if pending is not None:
+        with phase("validate.wait_helper"):
+            runs = pending.result()
+        pending.folder.cleanup()
+    stale = False
+    with tempfile.TemporaryDirectory(prefix="ino-audit-frames-") as tmp:
         for source, table in SUITE_TABLES.items():
-            df = frame(con, source)
-            result = _run_suite(ctx, gx, source, df, as_of)
-            failures = _failures(result)
-            con.register("gx_failures", failures)
-            run_sql_file(con, "staging/validation_apply.sql", source=source, table=table)
-            con.unregister("gx_failures")
-            if source == "claims" and bool(failures["blocking"].any()):
-                run_sql_file(con, "staging/validation_ino_claims.sql")
+            with phase(f"validate.suite_{source}"):
+                run = None if stale else runs.get(source)
+                rows, failures, result = run or _suite_run(con, source, as_of, Path(tmp))
+            with phase("validate.apply"):
+                con.register("gx_failures", failures)
+                run_sql_file(con, "staging/validation_apply.sql", source=source, table=table)
+                con.unregister("gx_failures")
+                blocked = bool(failures["blocking"].any())
+                if source == "claims" and blocked:
+                    run_sql_file(con, "staging/validation_ino_claims.sql")
+            stale = stale or blocked
             con.execute(
                 "insert into validation_results values (?, ?, ?)",
-                [source, len(df), json.dumps(scrub(result.to_json_dict()), default=str)],
+                [source, rows, json.dumps(result, default=str)],
             )
 
 
 def _sql_checks(con: duckdb.DuckDBPyConnection) -> None:
-    """Run the SQL checks the claims suite declares in meta.sql_checks (ICD-10-CM membership)."""
+    """Run the SQL checks the claims suite declares in meta.sql_checks (code shapes, ICD-10-CM)."""
     for chk in suite_dicts()["claims"].get("meta", {}).get("sql_checks", []):
-        con.execute(
-            read_sql(f"staging/validation_{chk['sql']}.sql"),
-            {"regex": chk["regex"], "expectation": f"sql:{chk['name']}", "note": chk["note"]},
-        )
+        sql = read_sql(f"staging/validation_{chk['sql']}.sql")
+        params = {"regex": chk["regex"], "expectation": f"sql:{chk['name']}", "note": chk["note"]}
+        if "$columns" in sql:
+            params["columns"] = chk["columns"]
+        con.execute(sql, params)
 
 
 STATE_DDL = (
@@ -326,14 +427,17 @@ STATE_DDL = (
 )
 
 
-def check(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> None:
+def check(
+    con: duckdb.DuckDBPyConnection, as_of: datetime | None = None, pending: Pending | None = None
+) -> None:
     """Validate the loaded tables: quarantine blocking failures, record warnings and results."""
     t = time.perf_counter()
-    as_of = as_of or datetime.now(UTC).replace(tzinfo=None)
+    as_of = pending.as_of if pending else as_of or datetime.now(UTC).replace(tzinfo=None)
     with transaction(con):
         run_sql_file(con, "staging/validation_tables.sql")
-        _run_suites(con, as_of)
-        _sql_checks(con)
+        _run_suites(con, as_of, pending)
+        with phase("validate.sql_checks"):
+            _sql_checks(con)
         run_sql_file(con, "staging/validation_finish.sql")
         con.execute(STATE_DDL)
         con.execute("delete from validation_state")
@@ -341,6 +445,24 @@ def check(con: duckdb.DuckDBPyConnection, as_of: datetime | None = None) -> None
             "insert into validation_state values (?, now()::timestamp, ?)",
             [suites_sha256(), time.perf_counter() - t],
         )
+
+
+def check_if_needed(con: duckdb.DuckDBPyConnection, pending: Pending | None = None) -> int:
+    """Validate the loaded tables unless done with these suites; return rows newly quarantined."""
+    if _validated(con):
+        if pending is not None:
+            pending.folder.cleanup()
+        return 0
+    before = _gx_quarantined(con)
+    check(con, pending=pending)
+    return _gx_quarantined(con) - before
+
+
+def _gx_quarantined(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the rows quarantined by blocking expectations so far."""
+    sql = "select count(*) from quarantine where expectation is not null"
+    return con.execute(sql).fetchone()[0]
+
 
 
 def _validated(con: duckdb.DuckDBPyConnection) -> bool:
@@ -419,17 +541,42 @@ def write_files(
     con: duckdb.DuckDBPyConnection, out: Path, run_id: str, data_docs: bool = True
 ) -> tuple[Path, Path | None, str | None]:
     """Write validation/<suite>.json, dq_findings.csv and the Data Docs into out."""
+    folder, docs = start_files(con, out, run_id, data_docs)
+    return folder, *docs()
+
+
+DocsWait = Callable[[], tuple[Path | None, str | None]]
+
+
+def start_files(
+    con: duckdb.DuckDBPyConnection, out: Path, run_id: str, data_docs: bool = True
+) -> tuple[Path, DocsWait]:
+    """Write validation/<suite>.json and dq_findings.csv, and start the Data Docs in the helper.
+
+    Returns the results folder and a function that waits for the Data Docs: their folder, or
+    None and a one-line error (they are a convenience; the JSON results are the record).
+    """
     folder = out / "validation"
     results = _write_results(con, folder, run_id)
     con.sql(read_sql("staging/dq_findings_csv.sql")).to_csv(
         str(out / "dq_findings.csv"), header=True
     )
     if not data_docs:
-        return folder, None, None
+        return folder, lambda: (None, None)
     try:
-        return folder, _data_docs(results, folder, run_id), None
-    except Exception as e:  # Data Docs are a convenience: the JSON results above are the record
-        return folder, None, f"Data Docs could not be built ({type(e).__name__})"
+        pending = workers.submit(_data_docs, results, folder, run_id)
+    except Exception as e:
+        error = f"Data Docs could not be built ({type(e).__name__})"
+        return folder, lambda: (None, error)
+
+    def wait() -> tuple[Path | None, str | None]:
+        try:
+            with phase("validate.data_docs_wait"):
+                return pending(), None
+        except Exception as e:
+            return None, f"Data Docs could not be built ({type(e).__name__})"
+
+    return folder, wait
 
 
 def validate(
@@ -437,8 +584,7 @@ def validate(
 ) -> ValidationSummary:
     """Validate the loaded tables unless this load already was; write the results into out."""
     t = time.perf_counter()
-    if not _validated(con):
-        check(con)
+    check_if_needed(con)
     folder, docs, error = write_files(con, out, run_id, data_docs)
     return ValidationSummary(run_id, outcomes(con), folder, docs, error, time.perf_counter() - t)
 

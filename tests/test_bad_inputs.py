@@ -84,6 +84,19 @@ def test_row_fault(row_run: RowRun, fault: corpus.Fault):
             assert row_run.checks[fault.kind], fault.check
 
 
+def test_rules_run_again_after_blocking_expectations(row_run: RowRun, tmp_path, monkeypatch):
+    """GX runs beside the rules in a helper process; a claim whose only line it quarantines
+    leaves the determinations, and the outputs equal those of validating in-process."""
+    claims = {r["claim_id"] for r in read_csv(row_run.out / "determinations.csv")}
+    assert {"C-negative_paid", "C-negative_units"}.isdisjoint(claims)
+    assert {f"C-{i}" for i in corpus.CLEAN_IDS} <= claims
+    helper = audit_folder(row_run.book.paths, tmp_path / "helper", run_id="same")
+    monkeypatch.setenv("INO_AUDIT_WORKERS", "0")
+    alone = audit_folder(row_run.book.paths, tmp_path / "alone", run_id="same")
+    for name in ("determinations.csv", "findings.csv", "quarantine.csv", "dq_findings.csv"):
+        assert (helper / name).read_bytes() == (alone / name).read_bytes(), name
+
+
 def test_row_faults_reconcile(row_run: RowRun):
     """Every record written is counted, and input rows = loaded + quarantined (nothing lost)."""
     summary = json.loads((row_run.out / "summary.json").read_text())

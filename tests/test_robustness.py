@@ -82,10 +82,18 @@ def invariants(db: Path) -> list[str]:
                     problems.append(f"{source}: load_batches count {batch} rows")
         if "run_state" in tables:
             done = dict(con.execute("select step, fingerprint from run_state").fetchall())
-            if done.get("load") and "validation_state" not in tables:
-                problems.append("load recorded but the loaded tables were not validated")
             if done.get("evaluate") and "determinations" not in tables:
                 problems.append("evaluate recorded without determinations")
+            elif done.get("evaluate"):
+                # The rules run before Great Expectations; rows it quarantines must have led to
+                # a second evaluation (or a cleared record), never to stale determinations.
+                stale = con.execute(
+                    "select count(*) from determinations full join "
+                    "(select distinct claim_id from claim_lines) as lines using (claim_id) "
+                    "where determinations.claim_id is null or lines.claim_id is null"
+                ).fetchone()[0]
+                if stale:
+                    problems.append("evaluate recorded but determinations miss loaded claims")
         return problems
     finally:
         con.close()

@@ -12,6 +12,7 @@ lines as (
         source_row,
         claim_id,
         claim_line_number,
+        claim_id_raw,
         hcpcs_code,
         columns('^procedure_code_[0-9]+$'),
         issues
@@ -23,6 +24,7 @@ select
     source_row,
     claim_id,
     claim_line_number,
+    claim_id_raw,
     {ino_match} as is_ino_line,
     issues
 from lines

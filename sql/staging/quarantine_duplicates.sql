@@ -1,10 +1,11 @@
 -- Later copies of a source's key (first copy by file and row wins) whose values conflict.
--- Template: {source}, {key} and {conflict} are filled from load.py's constants, never input.
+-- Template: {source}, {key}, {scope} and {conflict} are filled from load.py's constants, never
+-- input. {scope} limits the rows checked (claims: the lines of iNO claims).
 insert into quarantine_raw
 with
 
 indexed as (
-    select * from index_{source} where issues is null
+    select * from index_{source} where issues is null and {scope}
 ),
 
 repeated_keys as (

@@ -45,6 +45,7 @@ class Fault:
     fields: dict[str, str] = field(default_factory=dict)
     records: Callable[[Fault, Callable[..., bytes]], list[bytes]] | None = None
     member: bool = True  # write a clean member row for the fault's member
+    claim: bool = False  # write an iNO claim line for the fault's member (the audit uses it)
 
     @property
     def ids(self) -> dict[str, str]:
@@ -289,7 +290,7 @@ ROW_FAULTS: list[Fault] = [
         "claims",
         "warning",
         "diagnosis_code_2",
-        "match_regex",
+        "icd10cm_format",
         fields={"diagnosis_code_2": "12345"},
     ),
     Fault(
@@ -297,7 +298,7 @@ ROW_FAULTS: list[Fault] = [
         "claims",
         "warning",
         "procedure_code_2",
-        "match_regex",
+        "icd10pcs_format",
         fields={"procedure_code_2": "3E0F7S"},
     ),
     Fault(
@@ -570,6 +571,7 @@ ROW_FAULTS: list[Fault] = [
         "be_between",
         fields={"birth_date": "1800-01-01"},
         member=False,
+        claim=True,
     ),
     Fault(
         "state_not_a_code",
@@ -579,6 +581,7 @@ ROW_FAULTS: list[Fault] = [
         "match_regex",
         fields={"state": "Texas"},
         member=False,
+        claim=True,
     ),
     # --- last: an unterminated quote runs to the end of the file
     Fault(
@@ -625,6 +628,8 @@ def write_row_faults(folder: Path, faults: list[Fault] = ROW_FAULTS) -> Book:
     for fault in faults:
         if fault.member and fault.source != "members":
             records["members"].append(render("members", base_row("members", fault.ids)))
+        if fault.claim:
+            records["claims"].append(render("claims", base_row("claims", fault.ids)))
         written = (fault.records or (lambda f, r: [_row(f)]))(fault, render)
         records[fault.source].extend(written)
         book.rows[fault.kind] = sum(1 for r in records[fault.source] if r != BLANK)
