@@ -85,6 +85,7 @@ class Session:
     timings: dict[str, float] = field(default_factory=dict)
     validation: validate.Pending | None = None  # suites started beside the rules
     data_docs: validate.DocsWait | None = None  # Data Docs rendering beside the outputs
+    workbook: Any = None  # cases.xlsx with its table sheets written (excel.Draft)
 
 
 @dataclass
@@ -182,6 +183,13 @@ def step_evaluate(s: Session) -> None:
         engine.build_outputs(s.con)
 
 
+def draft_workbook(s: Session) -> Any:
+    """Write the table sheets of cases.xlsx ahead, on the determinations evaluated so far."""
+    from ino_audit.reports import draft_workbook as draft  # matplotlib loads only for reports
+
+    return draft(s.con, s.cfg.out, s.cfg.mask_members)
+
+
 def step_validate(s: Session) -> None:
     """Run the Great Expectations suites if needed, then write their results and Data Docs.
 
@@ -193,11 +201,16 @@ def step_validate(s: Session) -> None:
     """
     assert s.cfg.run_id is not None
     pending, s.validation = s.validation, None
+    if pending is not None:
+        # While the helper validates, this process writes the workbook's table sheets.
+        with profiling.phase("validate.draft_workbook"):
+            s.workbook = draft_workbook(s)
     with transaction(s.con):
         quarantined = validate.check_if_needed(s.con, pending)
         if quarantined:
             fingerprint.record(s.con, "evaluate", None)
     if quarantined:
+        s.workbook = None  # drafted on determinations that are about to change
         step_evaluate(s)
     # The Data Docs render in the helper process while the outputs are written (step_write).
     _, s.data_docs = validate.start_files(s.con, s.cfg.out, s.cfg.run_id)
@@ -228,7 +241,8 @@ def step_write(s: Session) -> None:
     with profiling.phase("write.import_reports"):
         from ino_audit.reports import write_reports  # matplotlib loads only for reports
 
-    write_reports(s.con, s.cfg.out, s.summary, mask_members=s.cfg.mask_members)
+    draft, s.workbook = s.workbook, None
+    write_reports(s.con, s.cfg.out, s.summary, mask_members=s.cfg.mask_members, draft=draft)
     if s.data_docs is not None:
         s.data_docs()
         s.data_docs = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -168,30 +169,38 @@ def open_workbook(path: Path) -> Workbook:
     )
 
 
-Sheet = tuple[str, list[tuple[str, str]], list[tuple]]  # name, (column, type) pairs, rows
+@dataclass
+class Draft:
+    """A workbook whose table sheets are written; the run-facts sheet and closing come later."""
+
+    wb: Workbook
+    fmt: dict[str, Any]
+    path: Path
+    notes: list[tuple[str, Any]]
 
 
-def workbook_sheets(con: duckdb.DuckDBPyConnection) -> list[Sheet]:
-    """Return the rows of every table sheet (queried in the process that holds the database)."""
-    return [(sheet, *query(con, sql)) for sheet, sql in SHEETS]
-
-
-def write_workbook_file(path: Path, sheets: list[Sheet], facts: list[tuple[str, Any]]) -> Path:
-    """Write cases.xlsx from queried sheets and run facts (runs in the helper process)."""
+def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
+    """Write the cases, findings and providers sheets of cases.xlsx (not yet closed)."""
     wb = open_workbook(path)
     fmt = formats(wb)
     notes = []
-    for sheet, columns, rows in sheets:
+    for sheet, sql in SHEETS:
+        columns, rows = query(con, sql)
         written = write_table(wb, sheet, columns, rows, fmt)
         if written < len(rows):
             notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
-    write_facts(wb, facts + notes, fmt)
-    wb.close()
-    return path
+    return Draft(wb, fmt, path, notes)
+
+
+def finish_workbook(draft: Draft, facts: list[tuple[str, Any]]) -> Path:
+    """Add the run-facts sheet and write the file; return its path."""
+    write_facts(draft.wb, facts + draft.notes, draft.fmt)
+    draft.wb.close()
+    return draft.path
 
 
 def write_workbook(
     con: duckdb.DuckDBPyConnection, path: Path, facts: list[tuple[str, Any]]
 ) -> Path:
     """Write cases.xlsx (cases, findings, providers, run facts); return its path."""
-    return write_workbook_file(path, workbook_sheets(con), facts)
+    return finish_workbook(draft_workbook(con, path), facts)

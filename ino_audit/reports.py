@@ -16,7 +16,7 @@ import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ino_audit import charts, excel, masking, outputs, workers
+from ino_audit import charts, excel, masking, outputs
 from ino_audit.paths import RULES_DIR
 from ino_audit.profiling import phase
 from ino_audit.sqlfiles import read_sql
@@ -210,10 +210,25 @@ def render_html(
     )
 
 
+def draft_workbook(con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool) -> excel.Draft:
+    """Write the workbook's table sheets ahead (the audit does it while GX runs in the helper)."""
+    out.mkdir(parents=True, exist_ok=True)
+    masking.prepare_exports(con, mask_members)
+    register_checklist(con)
+    return excel.draft_workbook(con, out / "cases.xlsx")
+
+
 def write_reports(
-    con: duckdb.DuckDBPyConnection, out: Path, summary: dict, mask_members: bool = False
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    summary: dict,
+    mask_members: bool = False,
+    draft: excel.Draft | None = None,
 ) -> list[Path]:
-    """Write report.html, cases.xlsx and the Parquet exports (masking member ids when asked)."""
+    """Write report.html, cases.xlsx and the Parquet exports (masking member ids when asked).
+
+    `draft` is the workbook with its table sheets already written on these determinations.
+    """
     out.mkdir(parents=True, exist_ok=True)
     at = datetime.now(UTC)
     with phase("write.exports"):
@@ -226,15 +241,12 @@ def write_reports(
         with phase("write.report_data"):
             data = report_data(con)
         facts = run_facts(summary, data["params"], files, mask_members, at)
-        with phase("write.xlsx_rows"):
-            sheets = excel.workbook_sheets(con)
-        # The workbook is written by the helper process while this one draws the charts.
-        workbook = workers.submit(excel.write_workbook_file, out / "cases.xlsx", sheets, facts)
+        with phase("write.xlsx"):
+            draft = draft or excel.draft_workbook(con, out / "cases.xlsx")
+            paths.append(excel.finish_workbook(draft, facts))
         html = out / "report.html"
         with phase("write.html"):
             html.write_text(render_html(data, facts, summary, at), encoding="utf-8")
-        with phase("write.xlsx_wait"):
-            paths.append(workbook())
         paths.append(html)
     finally:
         con.unregister("report_input_files")

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _pool: ProcessPoolExecutor | None = None
+NICENESS = 10
 
 
 def enabled() -> bool:
@@ -37,7 +38,7 @@ def _follow_parent(parent: int) -> None:
 
 
 def _init_helper(parent: int) -> None:
-    """Set up the helper: no inherited standard streams, and it dies with its parent.
+    """Set up the helper: no inherited standard streams, lower priority, dies with its parent.
 
     A killed audit must not leave a helper behind that holds its output pipes open (a caller
     reading them would wait forever); results and errors travel back through the pool.
@@ -45,6 +46,8 @@ def _init_helper(parent: int) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    # The audit's own process is the critical path: the helper takes the CPU it leaves idle.
+    os.nice(NICENESS)
     threading.Thread(target=_follow_parent, args=(parent,), daemon=True).start()
 
 
