@@ -248,6 +248,7 @@ def step_write(s: Session) -> None:
         s.data_docs = None
     # Written again so the profile includes the reports (bench/ reads it).
     s.summary["profile_seconds"] = profiling.seconds()
+    s.summary["helper_peak_mib"] = workers.helper_peak_mib()
     outputs.write_summary(s.cfg.out, s.summary)
 
 

@@ -66,7 +66,9 @@ def _index(con: duckdb.DuckDBPyConnection, source: str) -> None:
         match, params = ino_match(con)
         con.execute(read_sql("staging/index_claims.sql").format(ino_match=match), params)
         run_sql_file(con, "staging/ino_claim_keys.sql")
-        con.execute(staging_sql(source, types, only_ino_claims=True))
+        keys = [k for (k,) in con.execute("select key from ino_claim_keys").fetchall()]
+        with phase("load.second_pass"):
+            con.execute(staging_sql(source, types, only_ino_claims=True), {"ino_keys": keys})
     else:
         con.execute(f"create or replace temp table index_{source} as select * from stg_{source}")
 

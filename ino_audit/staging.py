@@ -202,8 +202,9 @@ def staging_sql(
     `types` (column -> DuckDB type of the source) lets natively typed Parquet columns skip the
     text round trip. `issues` is null for a clean row: the detailed list is only built for rows
     where some check fails, so clean extracts pay one boolean test per check. With
-    `only_ino_claims` the view `stg_claims_ino` keeps the lines of claims with an iNO line,
-    filtered on the raw key before any cast (the second, selective pass over the claims).
+    `only_ino_claims` the temporary table `stg_claims_ino` keeps the lines of claims with an iNO
+    line, filtered on the raw key before any cast (the second, selective pass over the claims;
+    its statement takes the keys as the parameter $ino_keys).
     """
     cols = columns(source)
     typed = [f"{typed_expr(c, types)} as {c.name}" for c in cols]
@@ -230,14 +231,15 @@ def staging_sql(
         typed.append(
             f"nullif(claim_id::varchar, {typed_expr(by['claim_id'], types)}) as claim_id_raw"
         )
+    kind = "view"
     if only_ino_claims:
-        # Compared as written, the filter reaches the Parquet reader (it skips other lines early).
-        name = "stg_claims_ino"
-        rows = (
-            "(select * from src_claims where claim_id::varchar in (select key from ino_claim_keys))"
-        )
+        # The keys arrive as one bound list ($ino_keys) and are compared as written: the filter
+        # then runs inside the scan (the Parquet reader skips other lines early; a CSV is not
+        # buffered whole behind its row numbers, as a join on a key table would make it).
+        name, kind = "stg_claims_ino", "table"
+        rows = "(select * from src_claims where claim_id::varchar = any($ino_keys))"
     return (
-        f"create or replace temp view {name} as\n"
+        f"create or replace temp {kind} {name} as\n"
         f"select\n    source_file_index,\n    source_row,\n    "
         + ",\n    ".join(typed)
         + f",\n    {issues} as issues\nfrom {rows}"

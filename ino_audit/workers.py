@@ -117,6 +117,23 @@ def submit(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
     return result
 
 
+def _peak_mib() -> float:
+    """Return this process's peak resident memory in MiB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def helper_peak_mib() -> float | None:
+    """Return the helper's peak resident memory in MiB, or None when no helper ran."""
+    if _pool is None:
+        return None
+    try:
+        return round(_pool.submit(_peak_mib).result(timeout=30), 1)
+    except Exception:  # a report figure, never a reason to fail
+        return None
+
+
 def call(fn: Callable[..., T], *args: Any) -> T:
     """Run fn(*args) in the helper and return its result; in-process when there is no helper."""
     return submit(fn, *args)()

@@ -1,6 +1,6 @@
 -- Keys of the claims with an iNO line (contract §1) as they are written in the extract: the
 -- trimmed id, and the untrimmed text where a line's id had surrounding spaces. The second pass
--- (stg_claims_ino) compares the raw key with these, so the reader skips other claims' lines.
+-- (stg_claims_ino, ino_audit/staging.py) compares the raw key with these, bound as one list.
 create or replace temp table ino_claim_keys as
 with
 
