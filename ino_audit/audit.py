@@ -126,6 +126,9 @@ def prepare(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.Policy:
 
 def step_prepare(s: Session) -> None:
     """Install code sets and policy parameters."""
+    # The helper process starts importing Great Expectations now, beside the load; it validates
+    # while the rules run (step_evaluate, step_validate).
+    workers.warm("great_expectations")
     s.policy = prepare(s.con, s.cfg)
 
 
@@ -154,9 +157,7 @@ def step_load(s: Session) -> None:
         return
     fingerprint.record(s.con, "load", None)
     fingerprint.record(s.con, "evaluate", None)
-    # Great Expectations runs beside the rules (step_evaluate, step_validate); its helper
-    # process imports it now, beside the load.
-    workers.warm("great_expectations")
+    # Great Expectations runs beside the rules (step_evaluate, step_validate).
     load.load(s.con, s.cfg.inputs(), {f["path"]: f["sha256"] for f in s.files}, validate=False)
     fingerprint.record(s.con, "load", s.load_fingerprint)
 

@@ -31,9 +31,29 @@ from index_encounters
 anti join (select * from quarantined_keys where source = 'encounters') as q
     using (source_file_index, source_row);
 
+-- Agreeing repeats of a member (e.g. one row per enrollment span) load once, the first copy;
+-- only the repeated ids are ranked, not every member of the extract.
 create or replace table members as
-select index_members.* exclude (issues)
-from index_members
-anti join (select * from quarantined_keys where source = 'members') as q
-    using (source_file_index, source_row)
-qualify row_number() over (partition by member_id order by source_file_index, source_row) = 1;
+with
+
+clean as (
+    select index_members.* exclude (issues)
+    from index_members
+    anti join (select * from quarantined_keys where source = 'members') as q
+        using (source_file_index, source_row)
+),
+
+repeated as (
+    select member_id from clean group by member_id having count(*) > 1
+),
+
+first_copies as (
+    select clean.*
+    from clean
+    semi join repeated using (member_id)
+    qualify row_number() over (partition by member_id order by source_file_index, source_row) = 1
+)
+
+select * from clean anti join repeated using (member_id)
+union all
+select * from first_copies;
