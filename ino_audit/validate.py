@@ -464,7 +464,6 @@ def _gx_quarantined(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(sql).fetchone()[0]
 
 
-
 def _validated(con: duckdb.DuckDBPyConnection) -> bool:
     """Return whether the loaded tables were validated with the current suites."""
     con.execute(STATE_DDL)
