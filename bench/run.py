@@ -180,6 +180,7 @@ def main() -> None:
                 "steps": summary.get("timings_seconds", {}),
                 "profile": summary.get("profile_seconds", {}),
                 "helper_mib": summary.get("helper_peak_mib"),
+                "process_mib": summary.get("process_peak_mib"),
                 "ino_claims": summary["ino_claims"],
             }
             if n == pandas_n and fmt == "parquet":
@@ -249,12 +250,22 @@ def report(results: list[dict], machine_text: str, argv: str, repeat: int = 1) -
                 lines.append(
                     f"\nScaling ({fmt}): {big / small:.0f}x the lines took {t:.1f}x the time."
                 )
-    for r in results:
-        if r.get("helper_mib"):
-            lines.append(
-                f"\nHelper process ({label(r['lines'])} {r['format']}): peak "
-                f"{r['helper_mib']:,.0f} MiB beside the audit's {r['audit'].peak_mib:,.0f} MiB."
-            )
+    mem = [r for r in results if r.get("helper_mib") and r.get("process_mib")]
+    if mem:
+        lines += [
+            "",
+            "Peak memory of the two processes of an audit (from summary.json; the table's column",
+            "is the larger of the two, as /usr/bin/time reports it; at most their sum is resident",
+            "at once):",
+            "",
+            "| lines | format | audit process MiB | helper process MiB |",
+            "|---:|---|---:|---:|",
+        ]
+        lines += [
+            f"| {label(r['lines'])} | {r['format']} | {r['process_mib']:,.0f} "
+            f"| {r['helper_mib']:,.0f} |"
+            for r in mem
+        ]
     lines += ["", "## Where the time goes", "", "Seconds per audit step (from summary.json):", ""]
     steps = sorted({s for r in results for s in r["steps"]})
     lines.append("| lines | format | " + " | ".join(steps) + " |")
@@ -299,10 +310,12 @@ def remaining_time(results: list[dict]) -> list[str]:
         "",
     ]
     out += [f"- `{k}`: {v:.2f} s ({v / wall:.0%})" for k, v in top]
+    steps = r["steps"]
+    hashing = steps.get("fingerprint", 0) + steps.get("prepare", 0)
+    out.append(f"- hashing the inputs and installing code sets and the policy: {hashing:.2f} s")
     out.append(
-        f"- outside the timed phases (interpreter start and imports, hashing the inputs, "
-        f"writing summary and results files, glue between phases): "
-        f"{max(wall - timed_total, 0):.2f} s"
+        f"- outside any timed phase (interpreter start and imports, writing the summary and the "
+        f"results files, glue between phases, exit): {max(wall - timed_total - hashing, 0):.2f} s"
     )
     return out
 

@@ -86,6 +86,7 @@ class Session:
     validation: validate.Pending | None = None  # suites started beside the rules
     data_docs: validate.DocsWait | None = None  # Data Docs rendering beside the outputs
     workbook: Any = None  # cases.xlsx with its table sheets written (excel.Draft)
+    charts: Any = None  # the report's charts being drawn in the helper (wait function)
 
 
 @dataclass
@@ -184,6 +185,13 @@ def step_evaluate(s: Session) -> None:
         engine.build_outputs(s.con)
 
 
+def start_charts(s: Session) -> Any:
+    """Start drawing the report's charts in the helper process."""
+    from ino_audit.reports import start_charts as start
+
+    return start(s.con)
+
+
 def draft_workbook(s: Session) -> Any:
     """Write the table sheets of cases.xlsx ahead, on the determinations evaluated so far."""
     from ino_audit.reports import draft_workbook as draft  # matplotlib loads only for reports
@@ -203,18 +211,21 @@ def step_validate(s: Session) -> None:
     assert s.cfg.run_id is not None
     pending, s.validation = s.validation, None
     if pending is not None:
-        # While the helper validates, this process writes the workbook's table sheets.
+        # While the helper validates (and then draws the report's charts), this process writes
+        # the workbook's table sheets, on the determinations evaluated so far.
         with profiling.phase("validate.draft_workbook"):
+            s.charts = start_charts(s)
             s.workbook = draft_workbook(s)
     with transaction(s.con):
         quarantined = validate.check_if_needed(s.con, pending)
         if quarantined:
             fingerprint.record(s.con, "evaluate", None)
     if quarantined:
-        s.workbook = None  # drafted on determinations that are about to change
+        s.workbook = s.charts = None  # drawn on determinations that are about to change
         step_evaluate(s)
     # The Data Docs render in the helper process while the outputs are written (step_write).
-    _, s.data_docs = validate.start_files(s.con, s.cfg.out, s.cfg.run_id)
+    with profiling.phase("validate.results_files"):
+        _, s.data_docs = validate.start_files(s.con, s.cfg.out, s.cfg.run_id)
 
 
 def step_write(s: Session) -> None:
@@ -222,33 +233,37 @@ def step_write(s: Session) -> None:
     with profiling.phase("write.tables"):
         outputs.write_tables(s.con, s.cfg.out)
     assert s.policy is not None
-    s.summary = outputs.summary(
-        s.con,
-        {
-            "run_id": s.cfg.run_id,
-            "policy_version": s.policy.version,
-            "policy_title": s.policy.title,
-            "inputs": s.cfg.inputs(),
-            "input_files": s.files,
-            "period": s.cfg.period(),
-            "database": str(s.cfg.db_path),
-            "resumed_steps": s.skipped,
-            "validation": validate.summary_dict(s.con),
-        },
-    )
+    with profiling.phase("write.summary"):
+        s.summary = outputs.summary(
+            s.con,
+            {
+                "run_id": s.cfg.run_id,
+                "policy_version": s.policy.version,
+                "policy_title": s.policy.title,
+                "inputs": s.cfg.inputs(),
+                "input_files": s.files,
+                "period": s.cfg.period(),
+                "database": str(s.cfg.db_path),
+                "resumed_steps": s.skipped,
+                "validation": validate.summary_dict(s.con),
+            },
+        )
     s.summary["timings_seconds"] = {k: round(v, 3) for k, v in s.timings.items()}
     s.summary["profile_seconds"] = profiling.seconds()
     outputs.write_summary(s.cfg.out, s.summary)
     with profiling.phase("write.import_reports"):
         from ino_audit.reports import write_reports  # matplotlib loads only for reports
 
-    draft, s.workbook = s.workbook, None
-    write_reports(s.con, s.cfg.out, s.summary, mask_members=s.cfg.mask_members, draft=draft)
+    draft, charts, s.workbook, s.charts = s.workbook, s.charts, None, None
+    write_reports(
+        s.con, s.cfg.out, s.summary, mask_members=s.cfg.mask_members, draft=draft, charts=charts
+    )
     if s.data_docs is not None:
         s.data_docs()
         s.data_docs = None
     # Written again so the profile includes the reports (bench/ reads it).
     s.summary["profile_seconds"] = profiling.seconds()
+    s.summary["process_peak_mib"] = workers.peak_mib()
     s.summary["helper_peak_mib"] = workers.helper_peak_mib()
     outputs.write_summary(s.cfg.out, s.summary)
 

@@ -179,7 +179,8 @@ def load(
     `hashes` maps a file path to its SHA-256 when the caller has it already. With `validate`,
     the Great Expectations suites run on the loaded tables inside the same transaction.
     """
-    files = {s: sources.inspect(con, s, inputs[s]) for s in SOURCES}
+    with phase("load.inspect_files"):
+        files = {s: sources.inspect(con, s, inputs[s]) for s in SOURCES}
     with transaction(con):
         _drop_rejects(con)
         for source in SOURCES:

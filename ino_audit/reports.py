@@ -7,6 +7,7 @@ the page (Jinja2, templates/report.html.j2), which is self-contained and needs n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ino_audit import charts, excel, masking, outputs
+from ino_audit import excel, masking, outputs, workers
 from ino_audit.paths import RULES_DIR
 from ino_audit.profiling import phase
 from ino_audit.sqlfiles import read_sql
@@ -132,8 +133,10 @@ def run_facts(
     return facts
 
 
-def render_charts(data: dict[str, Any]) -> dict[str, Markup]:
-    """Render every chart of the page as inline SVG."""
+def chart_svgs(data: dict[str, Any]) -> dict[str, str]:
+    """Render every chart of the page as SVG text (in the helper process when there is one)."""
+    from ino_audit import charts  # matplotlib loads only where charts are drawn
+
     p = data["params"]
     hours = [
         (p["review_after_hours"], f"review after {p['review_after_hours']:g} h"),
@@ -143,7 +146,7 @@ def render_charts(data: dict[str, Any]) -> dict[str, Markup]:
         (p["outlier_dose_ppm"], f"{p['outlier_dose_ppm']:g} ppm"),
         (p["high_dose_ppm"], f"{p['high_dose_ppm']:g} ppm"),
     ]
-    svgs = {
+    return {
         "determinations": charts.determinations_chart(data["determinations"]),
         "durations": charts.histogram(
             data["duration_bins"], "episodes", "episode hours", hours, "durations"
@@ -152,26 +155,42 @@ def render_charts(data: dict[str, Any]) -> dict[str, Markup]:
         "trend": charts.trend_chart(data["trend"]),
         "peers": charts.peer_chart(data["providers"], p["review_after_hours"]),
     }
-    return {k: Markup(v) for k, v in svgs.items()}
 
 
-def report_data(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Run every report query."""
+def start_charts(con: duckdb.DuckDBPyConnection) -> Callable[[], dict[str, str]]:
+    """Query the charts' data and start drawing them in the helper; return the wait."""
+    return workers.submit(chart_svgs, report_data(con, CHART_DATA))
+
+
+# Report data: key -> (one row or all rows, query in sql/reports/).
+REPORT_QUERIES: dict[str, tuple[Callable[..., Any], str]] = {
+    "params": (one, "params"),
+    "headline": (one, "headline"),
+    "determinations": (rows, "determinations"),
+    "by_rule": (rows, "findings_by_rule"),
+    "by_section": (rows, "findings_by_section"),
+    "duration_bins": (rows, "episode_duration_bins"),
+    "duration_stats": (one, "episode_duration_stats"),
+    "dose_bins": (rows, "max_dose_bins"),
+    "dose_stats": (one, "max_dose_stats"),
+    "trend": (rows, "trend_by_month"),
+    "providers": (rows, "providers"),
+    "load_stats": (rows, "load_stats"),
+    "input_files": (rows, "input_files"),
+    "quarantine": (rows, "quarantine_reasons"),
+}
+# What the charts draw: results of the rules only, never of the data-quality checks.
+CHART_DATA = ("params", "determinations", "duration_bins", "dose_bins", "trend", "providers")
+
+
+def report_data(
+    con: duckdb.DuckDBPyConnection, keys: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """Run the report queries (all, or those of `keys`)."""
     return {
-        "params": one(con, "params"),
-        "headline": one(con, "headline"),
-        "determinations": rows(con, "determinations"),
-        "by_rule": rows(con, "findings_by_rule"),
-        "by_section": rows(con, "findings_by_section"),
-        "duration_bins": rows(con, "episode_duration_bins"),
-        "duration_stats": one(con, "episode_duration_stats"),
-        "dose_bins": rows(con, "max_dose_bins"),
-        "dose_stats": one(con, "max_dose_stats"),
-        "trend": rows(con, "trend_by_month"),
-        "providers": rows(con, "providers"),
-        "load_stats": rows(con, "load_stats"),
-        "input_files": rows(con, "input_files"),
-        "quarantine": rows(con, "quarantine_reasons"),
+        key: fetch(con, name)
+        for key, (fetch, name) in REPORT_QUERIES.items()
+        if keys is None or key in keys
     }
 
 
@@ -188,9 +207,13 @@ def environment() -> Environment:
 
 
 def render_html(
-    data: dict[str, Any], facts: list[tuple[str, Any]], summary: dict[str, Any], at: datetime
+    data: dict[str, Any],
+    facts: list[tuple[str, Any]],
+    summary: dict[str, Any],
+    at: datetime,
+    svgs: dict[str, str] | None = None,
 ) -> str:
-    """Render the report page."""
+    """Render the report page (`svgs`: the charts if drawn already)."""
     outliers = sum(1 for p in data["providers"] if p["is_outlier"])
     return (
         environment()
@@ -200,7 +223,7 @@ def render_html(
             run_rows=[f for f in facts if " file" not in f[0]],
             policy_title=summary.get("policy_title"),
             written_at=at.strftime("%Y-%m-%d %H:%M:%S"),
-            charts=render_charts(data),
+            charts={k: Markup(v) for k, v in (svgs or chart_svgs(data)).items()},
             provider_rows=data["providers"][: max(PROVIDER_ROWS, outliers)],
             outliers=outliers,
             dq_rules=[
@@ -224,10 +247,12 @@ def write_reports(
     summary: dict,
     mask_members: bool = False,
     draft: excel.Draft | None = None,
+    charts: Callable[[], dict[str, str]] | None = None,
 ) -> list[Path]:
     """Write report.html, cases.xlsx and the Parquet exports (masking member ids when asked).
 
-    `draft` is the workbook with its table sheets already written on these determinations.
+    `draft` is the workbook with its table sheets already written on these determinations, and
+    `charts` waits for the charts drawn from them (both started while the suites ran).
     """
     out.mkdir(parents=True, exist_ok=True)
     at = datetime.now(UTC)
@@ -246,7 +271,8 @@ def write_reports(
             paths.append(excel.finish_workbook(draft, facts))
         html = out / "report.html"
         with phase("write.html"):
-            html.write_text(render_html(data, facts, summary, at), encoding="utf-8")
+            svgs = charts() if charts else None
+            html.write_text(render_html(data, facts, summary, at, svgs), encoding="utf-8")
         paths.append(html)
     finally:
         con.unregister("report_input_files")

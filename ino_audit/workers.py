@@ -10,6 +10,7 @@ in-process work, never by a failed audit.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import multiprocessing
 import os
@@ -48,6 +49,9 @@ def _init_helper(parent: int) -> None:
         os.dup2(devnull, fd)
     # The audit's own process is the critical path: the helper takes the CPU it leaves idle.
     os.nice(NICENESS)
+    # Its work is all handed back through the pool; at shutdown it leaves at once instead of
+    # tearing down pandas and GX module by module (the audit would wait for that).
+    atexit.register(os._exit, 0)
     threading.Thread(target=_follow_parent, args=(parent,), daemon=True).start()
 
 
@@ -117,11 +121,11 @@ def submit(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
     return result
 
 
-def _peak_mib() -> float:
+def peak_mib() -> float:
     """Return this process's peak resident memory in MiB (Linux reports KiB)."""
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def helper_peak_mib() -> float | None:
@@ -129,7 +133,7 @@ def helper_peak_mib() -> float | None:
     if _pool is None:
         return None
     try:
-        return round(_pool.submit(_peak_mib).result(timeout=30), 1)
+        return _pool.submit(peak_mib).result(timeout=30)
     except Exception:  # a report figure, never a reason to fail
         return None
 
