@@ -1,4 +1,4 @@
-"""A helper process for Python-heavy work (GX suites, the workbook) beside DuckDB in this one.
+"""A helper process for Python-heavy work (GX suites, charts, Data Docs) beside DuckDB here.
 
 DuckDB's Python client takes the GIL from time to time while a query runs, so a Python thread
 next to it slows the query about as much as it gains; a separate process does not. The helper is
