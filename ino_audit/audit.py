@@ -185,20 +185,6 @@ def step_evaluate(s: Session) -> None:
         engine.build_outputs(s.con)
 
 
-def start_charts(s: Session) -> Any:
-    """Start drawing the report's charts in the helper process."""
-    from ino_audit.reports import start_charts as start
-
-    return start(s.con)
-
-
-def draft_workbook(s: Session) -> Any:
-    """Write the table sheets of cases.xlsx ahead, on the determinations evaluated so far."""
-    from ino_audit.reports import draft_workbook as draft  # matplotlib loads only for reports
-
-    return draft(s.con, s.cfg.out, s.cfg.mask_members)
-
-
 def step_validate(s: Session) -> None:
     """Run the Great Expectations suites if needed, then write their results and Data Docs.
 
@@ -214,8 +200,9 @@ def step_validate(s: Session) -> None:
         # While the helper validates (and then draws the report's charts), this process writes
         # the workbook's table sheets, on the determinations evaluated so far.
         with profiling.phase("validate.draft_workbook"):
-            s.charts = start_charts(s)
-            s.workbook = draft_workbook(s)
+            from ino_audit.reports import start_reports  # matplotlib loads only for reports
+
+            s.workbook, s.charts = start_reports(s.con, s.cfg.out, s.cfg.mask_members)
     with transaction(s.con):
         quarantined = validate.check_if_needed(s.con, pending)
         if quarantined:

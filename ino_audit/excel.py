@@ -197,10 +197,3 @@ def finish_workbook(draft: Draft, facts: list[tuple[str, Any]]) -> Path:
     write_facts(draft.wb, facts + draft.notes, draft.fmt)
     draft.wb.close()
     return draft.path
-
-
-def write_workbook(
-    con: duckdb.DuckDBPyConnection, path: Path, facts: list[tuple[str, Any]]
-) -> Path:
-    """Write cases.xlsx (cases, findings, providers, run facts); return its path."""
-    return finish_workbook(draft_workbook(con, path), facts)

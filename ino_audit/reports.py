@@ -157,11 +157,6 @@ def chart_svgs(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def start_charts(con: duckdb.DuckDBPyConnection) -> Callable[[], dict[str, str]]:
-    """Query the charts' data and start drawing them in the helper; return the wait."""
-    return workers.submit(chart_svgs, report_data(con, CHART_DATA))
-
-
 # Report data: key -> (one row or all rows, query in sql/reports/).
 REPORT_QUERIES: dict[str, tuple[Callable[..., Any], str]] = {
     "params": (one, "params"),
@@ -233,12 +228,24 @@ def render_html(
     )
 
 
-def draft_workbook(con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool) -> excel.Draft:
-    """Write the workbook's table sheets ahead (the audit does it while GX runs in the helper)."""
+def prepare(con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool) -> None:
+    """Create the output folder, the export views (masked when asked) and the checklist view."""
     out.mkdir(parents=True, exist_ok=True)
     masking.prepare_exports(con, mask_members)
     register_checklist(con)
-    return excel.draft_workbook(con, out / "cases.xlsx")
+
+
+def start_reports(
+    con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool
+) -> tuple[excel.Draft, Callable[[], dict[str, str]]]:
+    """Start the charts in the helper and draft the workbook's table sheets here.
+
+    The audit does this while the suites run; write_reports then finishes both (the export
+    views prepared here serve it too).
+    """
+    charts = workers.submit(chart_svgs, report_data(con, CHART_DATA))
+    prepare(con, out, mask_members)
+    return excel.draft_workbook(con, out / "cases.xlsx"), charts
 
 
 def write_reports(
@@ -251,17 +258,16 @@ def write_reports(
 ) -> list[Path]:
     """Write report.html, cases.xlsx and the Parquet exports (masking member ids when asked).
 
-    `draft` is the workbook with its table sheets already written on these determinations, and
-    `charts` waits for the charts drawn from them (both started while the suites ran).
+    `draft` and `charts` come from start_reports on these determinations (which also prepared
+    the export views); without them everything is done here.
     """
-    out.mkdir(parents=True, exist_ok=True)
     at = datetime.now(UTC)
+    if draft is None:
+        prepare(con, out, mask_members)
     with phase("write.exports"):
-        masking.prepare_exports(con, mask_members)
         paths = write_exports(con, out, csv_too=mask_members)
     files = input_files(summary)
     register_inputs(con, files)
-    register_checklist(con)
     try:
         with phase("write.report_data"):
             data = report_data(con)
