@@ -37,6 +37,12 @@ def fires_text(rule: registry.Rule) -> str:
     return re.sub(r"^Flags:\s*", "", text)
 
 
+def courses_text(rule: registry.Rule) -> str:
+    """Return the 'Courses:' paragraph of the SQL header: which courses the rule judges."""
+    text = " ".join(sql_header(rule)[1:])
+    return text.split("Courses:")[1].strip() if "Courses:" in text else ""
+
+
 def evidence_fields(rule: registry.Rule) -> list[str]:
     """Return the keys of the evidence struct the rule's SQL builds."""
     sql = rule.sql_path.read_text()
@@ -53,6 +59,7 @@ def render(rule: registry.Rule) -> str:
         effect=EFFECT[rule.severity],
         defaults={k: f"{v:g}" for k, v in defaults.items()},
         fires=fires_text(rule),
+        courses=courses_text(rule),
         evidence=evidence_fields(rule),
     )
 

@@ -130,6 +130,23 @@ ADULT_COURSE = {
     "optimized_ventilation_failed": "true",
 }
 PERIOP = {"surgery_context": "chd_bypass_repair", "alternative_vasodilator_started": "true"}
+CHILD = {"birth_date": "2022-01-01"}
+# A 12 h perioperative initiation, then a 23 h course 1 h after it stops (issue example).
+SHORT_PERIOP = {
+    "ino_stop": "2024-03-02T20:00",
+    "surgery_context": "ph_crisis_heart_lung_surgery",
+    "alternative_vasodilator_started": "true",
+}
+NEXT_COURSE = {
+    "ino_start": "2024-03-02T21:00",
+    "ino_stop": "2024-03-03T20:00",
+    "fio2_current": "0.9",
+}
+NEXT_DAY_CLAIM = {
+    **CONTINUING_CLAIM,
+    "claim_start_date": "2024-03-03",
+    "claim_end_date": "2024-03-03",
+}
 SUPPORTED: tuple[str, set[str]] = ("supported", set())
 
 
@@ -212,6 +229,28 @@ CASES: list[Case] = [
     ),
     Case("pao2-rise-20", courses=[newborn(pao2_post_trial_mmhg="70")]),
     Case("oi-fall-20pct", courses=[newborn(pao2_post_trial_mmhg="", oi_post_trial="24")]),
+    # Thresholds compare exact decimals (contract §2): binary noise never decides
+    Case("pao2-rise-20-decimal", courses=[newborn(pao2_mmhg="50.1", pao2_post_trial_mmhg="70.1")]),
+    Case(
+        "oi-fall-20pct-decimal",
+        courses=[newborn(oxygenation_index="28.7", pao2_post_trial_mmhg="", oi_post_trial="22.96")],
+    ),
+    Case(
+        "oi-computed-25-decimal",
+        courses=[
+            newborn(
+                oxygenation_index="",
+                fio2="0.35",
+                mean_airway_pressure_cmh2o="22.5",
+                pao2_mmhg="31.5",
+            )
+        ],
+    ),
+    Case(
+        "oi-fall-20pct-low-oi",
+        courses=[newborn(oxygenation_index="13.5", pao2_post_trial_mmhg="", oi_post_trial="10.8")],
+        expect=[deny("INO-IA2A-OI")],
+    ),
     Case(
         "oi-fall-19pct",
         courses=[newborn(pao2_post_trial_mmhg="", oi_post_trial="24.3")],
@@ -482,6 +521,116 @@ CASES: list[Case] = [
         courses=[newborn(gestational_age_weeks="33"), {**CONTINUING, "gestational_age_weeks": ""}],
         claims=[{}, CONTINUING_CLAIM],
         expect=[deny("INO-II-PRETERM"), deny("INO-IB-PRIOR", "INO-II-PRETERM")],
+    ),
+    # A claim over several courses (contract §2): exclusions and data rules judge every linked
+    # course; I.A the initiating ones; I.B only claims linked to continuing courses alone.
+    Case(
+        "span-cdh",
+        member=CHILD,
+        courses=[SHORT_PERIOP, {**NEXT_COURSE, "cdh_status": "unrepaired"}],
+        claims=[{}, NEXT_DAY_CLAIM],
+        expect=[deny("INO-II-CDH"), deny("INO-II-CDH")],
+    ),
+    Case(
+        "span-ia2-none-yields",
+        member=CHILD,
+        courses=[{"ino_stop": "2024-03-02T20:00"}, {**NEXT_COURSE, "cdh_status": "unrepaired"}],
+        claims=[{}],
+        expect=[deny("INO-II-CDH")],
+    ),
+    Case(
+        "span-preterm",
+        courses=[{}, {**CONTINUING, "gestational_age_weeks": "33"}],
+        claims=[{}, CONTINUING_CLAIM],
+        expect=[deny("INO-II-PRETERM"), deny("INO-II-PRETERM")],
+    ),
+    Case(
+        "span-adult-postop",
+        member=ADULT,
+        courses=[
+            newborn(**ADULT_COURSE),
+            {**ADULT_COURSE, **CONTINUING, "surgery_context": "adult_cardiac_surgery"},
+        ],
+        claims=[ADULT_COVID_CLAIM],
+        expect=[deny("INO-II-ADULT-POSTOP")],
+    ),
+    Case(
+        "span-adult-vasoreact",
+        member=ADULT,
+        courses=[
+            newborn(**ADULT_COURSE),
+            {**ADULT_COURSE, **CONTINUING, "positive_vasoreactivity_test": "true"},
+        ],
+        claims=[ADULT_COVID_CLAIM],
+        expect=[deny("INO-II-ADULT-VASOREACT")],
+    ),
+    Case(
+        "span-ga-conflict",
+        member=CHILD,
+        courses=[SHORT_PERIOP, {**NEXT_COURSE, "gestational_age_weeks": "33"}],
+        claims=[{"diagnosis_code_2": "P07.37"}],
+        expect=[review("INO-DATA-GA-CONFLICT")],
+    ),
+    Case(
+        "span-oi-conflict",
+        courses=[
+            {},
+            {
+                **CONTINUING,
+                "oxygenation_index": "30",
+                "fio2": "1.0",
+                "mean_airway_pressure_cmh2o": "10",
+                "pao2_mmhg": "100",
+            },
+        ],
+        claims=[{}],
+        expect=[review("INO-DATA-OI-CONFLICT")],
+    ),
+    Case(
+        "cont-prior-no-pathway",
+        member=CHILD,
+        courses=[{}, CONTINUING],
+        claims=[{"claim_end_date": "2024-03-02"}, CONTINUING_CLAIM],
+        expect=[deny("INO-IA2-NONE"), deny("INO-IB-PRIOR")],
+    ),
+    # An initiation that no claim links to is judged on its own record for INO-IB-PRIOR
+    Case(
+        "unbilled-initiation",
+        courses=[
+            {"delivery_route": "nasal_cannula", "ino_stop": "2024-03-03T04:00"},
+            {
+                "ino_start": "2024-03-03T05:00",
+                "ino_stop": "2024-03-04T06:00",
+                "fio2_current": "0.9",
+            },
+        ],
+        claims=[CONTINUING_CLAIM],
+        expect=[deny("INO-IB-PRIOR")],
+    ),
+    Case(
+        "unbilled-initiation-supported",
+        courses=[
+            {"ino_stop": "2024-03-03T04:00"},
+            {
+                "ino_start": "2024-03-03T05:00",
+                "ino_stop": "2024-03-04T06:00",
+                "fio2_current": "0.9",
+            },
+        ],
+        claims=[CONTINUING_CLAIM],
+    ),
+    Case(
+        "unbilled-initiation-claim-codes",
+        courses=[
+            {"ino_stop": "2024-03-03T04:00"},
+            {
+                "ino_start": "2024-03-03T05:00",
+                "ino_stop": "2024-03-04T06:00",
+                "fio2_current": "0.9",
+            },
+        ],
+        claims=[{**CONTINUING_CLAIM, "diagnosis_code_2": "P27.1"}],
+        expect=[deny("INO-IB-PRIOR", "INO-II-BPD")],
     ),
     # Episode gap: exactly 24 h joins; 24 h + 1 min opens a new (initiating) episode
     Case(

@@ -67,6 +67,7 @@ def test_sql_header_and_shape(rule: registry.Rule):
     expected = "no policy section" if rule.policy_section == "\u2013" else rule.policy_section
     assert expected.split(" ")[0] in section
     assert any(line.startswith("Parameters:") or "Parameters:" in line for line in header)
+    assert docs.courses_text(rule), "the header says which courses the rule judges (Courses:)"
     sql = rule.sql_path.read_text()
     assert f"'{rule.rule_id}' as rule_id" in sql
     assert "to_json(" in sql and " as evidence" in sql and " as message" in sql

@@ -77,3 +77,29 @@ def test_evidence_explains_denial(findings):
     )
     evidence = json.loads(oi["evidence"])
     assert evidence["oi"] == 24.9 and evidence["min_oxygenation_index"] == 25
+
+
+def test_unbilled_initiation_is_named_in_the_continuation_finding(findings):
+    """INO-IB-PRIOR names the unbilled initiating course and the rule that failed it; the
+    initiation's own hits (INO-IA1-ROUTE here) are not findings of the continuation's claim."""
+    claim = "C-unbilled-initiation-0"
+    ids = {f["rule_id"] for f in findings if f["claim_id"] == claim}
+    assert ids == {"INO-IB-PRIOR"}
+    (prior,) = [f for f in findings if f["claim_id"] == claim]
+    evidence = json.loads(prior["evidence"])
+    assert evidence["initiating_encounter_id"] == "E-unbilled-initiation-0"
+    assert evidence["initiation_billed"] is False
+    assert evidence["initiation_denied_by"] == ["INO-IA1-ROUTE"]
+    assert evidence["encounter_ids"] == ["E-unbilled-initiation-1"]
+
+
+def test_billed_initiation_denial_is_named(findings):
+    """A continuation of a billed, denied initiation names that course and its rules."""
+    (prior,) = [
+        f
+        for f in findings
+        if f["claim_id"] == "C-cont-prior-no-pathway-1" and f["rule_id"] == "INO-IB-PRIOR"
+    ]
+    evidence = json.loads(prior["evidence"])
+    assert evidence["initiation_billed"] is True
+    assert evidence["initiation_denied_by"] == ["INO-IA2-NONE"]

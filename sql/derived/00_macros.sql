@@ -1,2 +1,6 @@
 -- Helpers for findings' messages: a value as text, or "n/a" when it is not documented.
 create or replace macro shown(x) as coalesce(x::varchar, 'n/a');
+
+-- A computed measure as an exact decimal (contract §2): inputs carry a few decimals, so
+-- rounding to 9 places drops binary floating-point noise (25.000000001 -> 25) and nothing else.
+create or replace macro exact_decimal(x) as round(x, 9);

@@ -1,6 +1,8 @@
 -- Derived facts per course (contract §2): effective fields (a continuing course falls back to
--- its initiating course for the exclusion fields), OI documented vs computed, response to the
--- trial (I.A.2.a.v), the course's codes, and the pathway of initiating courses.
+-- its initiating course for each null that the exclusions and data-consistency rules read), OI
+-- documented vs computed, response to the trial (I.A.2.a.v) and the codes of the claims linked
+-- to the course. Computed measures are exact decimals (macro exact_decimal). The pathway is
+-- decided per judged pair (07_views.sql), since an unbilled initiation takes the claim's codes.
 create or replace table course_facts as
 with
 
@@ -19,7 +21,12 @@ effective as (
         coalesce(c.cdh_status, i.cdh_status) as eff_cdh_status,
         coalesce(c.surgery_context, i.surgery_context) as eff_surgery_context,
         coalesce(c.positive_vasoreactivity_test, i.positive_vasoreactivity_test)
-            as eff_positive_vasoreactivity_test
+            as eff_positive_vasoreactivity_test,
+        coalesce(c.oxygenation_index, i.oxygenation_index) as eff_oxygenation_index,
+        coalesce(c.fio2, i.fio2) as eff_fio2,
+        coalesce(c.mean_airway_pressure_cmh2o, i.mean_airway_pressure_cmh2o)
+            as eff_mean_airway_pressure_cmh2o,
+        coalesce(c.pao2_mmhg, i.pao2_mmhg) as eff_pao2_mmhg
     from courses_in as c
     inner join initiating as i on i.episode_id = c.episode_id
 ),
@@ -38,8 +45,11 @@ oi as (
     select
         effective.*,
         case
-            when fio2 is not null and mean_airway_pressure_cmh2o is not null and pao2_mmhg > 0
-                then round(fio2 * mean_airway_pressure_cmh2o * 100 / pao2_mmhg, 4)
+            when eff_fio2 is not null and eff_mean_airway_pressure_cmh2o is not null
+                and eff_pao2_mmhg > 0
+                then exact_decimal(
+                    eff_fio2 * eff_mean_airway_pressure_cmh2o * 100 / eff_pao2_mmhg
+                )
         end as oi_computed
     from effective
 ),
@@ -47,16 +57,16 @@ oi as (
 response as (
     select
         oi.*,
-        coalesce(oxygenation_index, oi_computed) as oi_used,
-        case when oxygenation_index is not null then 'documented'
+        coalesce(eff_oxygenation_index, oi_computed) as oi_used,
+        case when eff_oxygenation_index is not null then 'documented'
             when oi_computed is not null then 'computed' end as oi_source,
         pao2_mmhg is not null and pao2_post_trial_mmhg is not null as pao2_pair_complete,
-        coalesce(oxygenation_index, oi_computed) is not null
+        coalesce(eff_oxygenation_index, oi_computed) is not null
             and oi_post_trial is not null as oi_pair_complete,
-        pao2_post_trial_mmhg - pao2_mmhg as pao2_rise_mmhg,
-        case when coalesce(oxygenation_index, oi_computed) > 0
-            then round((coalesce(oxygenation_index, oi_computed) - oi_post_trial)
-                / coalesce(oxygenation_index, oi_computed), 6) end as oi_fall_fraction
+        exact_decimal(pao2_post_trial_mmhg - pao2_mmhg) as pao2_rise_mmhg,
+        case when coalesce(eff_oxygenation_index, oi_computed) > 0
+            then exact_decimal((coalesce(eff_oxygenation_index, oi_computed) - oi_post_trial)
+                / coalesce(eff_oxygenation_index, oi_computed)) end as oi_fall_fraction
     from oi
 ),
 
@@ -65,8 +75,9 @@ final as (
         response.*,
         coalesce(course_codes.course_has_covid_dx, false) as course_has_covid_dx,
         list_distinct(coalesce(course_codes.course_covid_codes, [])) as course_covid_codes,
-        oxygenation_index is not null and oi_computed > 0
-            and abs(oxygenation_index - oi_computed) / oi_computed > params.oi_conflict_fraction
+        eff_oxygenation_index is not null and oi_computed > 0
+            and exact_decimal(abs(eff_oxygenation_index - oi_computed) / oi_computed)
+                > params.oi_conflict_fraction
             as oi_conflict,
         case
             when trial_dose_ppm > params.max_trial_dose_ppm then false
@@ -80,16 +91,4 @@ final as (
     cross join params
 )
 
-select
-    final.*,
-    case
-        when not final.is_initiating then null
-        when not episodes.age_known then 'undetermined'
-        when coalesce(final.surgery_context, 'none') <> 'none' and not episodes.is_adult
-            then 'perioperative'
-        when final.course_has_covid_dx then 'covid'
-        when episodes.is_newborn then 'neonatal'
-        else 'none'
-    end as pathway
-from final
-inner join episodes using (episode_id);
+select * from final;

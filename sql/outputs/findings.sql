@@ -4,8 +4,14 @@
 create or replace table findings as
 with
 
+unbilled_pairs as (
+    select claim_id, encounter_id from judged_pairs where not billed
+),
+
+-- hits on an unbilled initiation only inform INO-IB-PRIOR; they are not the claim's findings
 hits as (
     select * from rule_hits
+    anti join unbilled_pairs using (claim_id, encounter_id)
 ),
 
 grouped as (

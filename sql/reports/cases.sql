@@ -104,6 +104,7 @@ course_evidence as (
         string_agg(distinct delivery_route, ', ' order by delivery_route) as delivery_route
     from judged
     semi join flagged using (claim_id)
+    where billed
     group by claim_id
 ),
 

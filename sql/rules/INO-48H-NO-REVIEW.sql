@@ -2,6 +2,7 @@
 -- Flags: every claim linked to an episode that lasted longer than the review window with no
 -- medical-director review date on any of its courses.
 -- Parameters: review_after_hours.
+-- Courses: the episode of every course linked to the claim
 with
 
 episodes_of_claims as (

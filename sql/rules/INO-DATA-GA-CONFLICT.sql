@@ -1,7 +1,10 @@
 -- INO-DATA-GA-CONFLICT | data consistency (no policy section) | review
--- Flags: the gestational age documented for the course and a P07.x code on the claim fall on
--- opposite sides of the 34-week threshold.
+-- Flags: the gestational age documented for a course linked to the claim (a continuing course's
+-- null: its initiating course's) and any P07.2x or P07.3x code on the claim fall on opposite
+-- sides of the 34-week threshold.
 -- Parameters: min_gestational_weeks.
+-- Courses: every course linked to the claim, whatever its role; a continuing course takes its
+-- initiating course's value for each null
 with
 
 judged_in as (

@@ -1,8 +1,11 @@
 -- INO-DOC-INCOMPLETE | policy I | records
 -- Flags: a judged course missing a field its criteria need (contract §2): the route of every
 -- initiating course; per pathway the neonatal, perioperative or COVID-19 fields; the oxygen
--- requirement or weaning start of a continuing course; the member or birth date for the age.
+-- requirement or weaning start of a continuing course judged by continuation (I.B); the member or
+-- birth date for the age.
 -- Parameters: infant_max_years (gestational age is needed for perioperative infants).
+-- Courses: every course linked to the claim: an initiating course's route and pathway fields; a
+-- continuing course's oxygen need when the claim links to continuing courses only
 with
 
 needs as (
@@ -29,7 +32,7 @@ needs as (
                 then 'gestational_age_weeks' end,
             case when pathway = 'covid' and optimized_ventilation_failed is null
                 then 'optimized_ventilation_failed' end,
-            case when not is_initiating and fio2_current is null and weaning_started_at is null
+            case when criteria = 'continuation' and fio2_current is null and weaning_started_at is null
                 then 'fio2_current or weaning_started_at' end
         ], lambda x: x is not null) as missing_fields
     from judged

@@ -2,6 +2,7 @@
 -- Flags: an iNO claim linked to no encounter: no clinical course was abstracted for it, so
 -- none of the criteria can be checked without the medical record.
 -- Parameters: none.
+-- Courses: none: iNO claims linked to no course
 with
 
 unlinked as (

@@ -2,6 +2,7 @@
 -- Flags: an iNO claim carrying a diagnosis code absent from ICD-10-CM (codes the policy names,
 -- such as WHO's U07.2, count as known) or a procedure code that is not a well-formed
 -- ICD-10-PCS code. The row is kept; rules ignore the code. Parameters: none.
+-- Courses: none: the claim's codes alone
 with
 
 unknown as (

@@ -2,6 +2,7 @@
 -- Flags: an iNO claim none of whose diagnoses is in the policy's list of supporting ICD-10-CM
 -- codes (value set supporting_dx, ranges expanded against the real code set).
 -- Parameters: none.
+-- Courses: none: the claim's diagnosis codes alone
 with
 
 flags as (

@@ -2,6 +2,8 @@
 -- Flags: an initiating course whose documented delivery route is neither an endotracheal tube
 -- nor a tracheostomy. A missing route is INO-DOC-INCOMPLETE, not this rule.
 -- Parameters: none.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 judged_initiating as (

@@ -2,6 +2,8 @@
 -- Flags: an initiating course that fits none of the covered indications (perioperative child,
 -- COVID-19, newborn), when no exclusion of section II already names the reason on the claim.
 -- Runs after the section II rules (stage 2). Parameters: none.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 no_pathway as (

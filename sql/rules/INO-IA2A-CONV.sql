@@ -2,6 +2,8 @@
 -- Flags: a newborn (neonatal pathway) course where conventional therapy is documented as not
 -- having failed (and not expected to fail).
 -- Parameters: none.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 neonatal as (

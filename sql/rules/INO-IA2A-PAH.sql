@@ -2,6 +2,8 @@
 -- Flags: a newborn (neonatal pathway) course documented with no evidence of pulmonary
 -- hypertension (neither an echocardiogram nor clear clinical evidence).
 -- Parameters: none (pathway uses newborn_max_days).
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 neonatal as (

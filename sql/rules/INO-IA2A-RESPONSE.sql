@@ -2,6 +2,8 @@
 -- Flags: a newborn (neonatal pathway) course with no response to the iNO trial: the trial dose
 -- exceeded the maximum, or no complete before/after pair shows the PaO2 rise or OI fall.
 -- Parameters: max_trial_dose_ppm, min_pao2_rise_mmhg, min_oi_fall_fraction.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 neonatal as (

@@ -2,6 +2,8 @@
 -- Flags: a perioperative course for bypass repair of a congenital heart defect where the
 -- defect is documented as not causing pulmonary hypertension.
 -- Parameters: none.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 perioperative as (

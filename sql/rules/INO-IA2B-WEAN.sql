@@ -1,6 +1,8 @@
 -- INO-IA2B-WEAN | policy I.A.2.b.ii | deny
 -- Flags: a perioperative course where no alternative vasodilator was started to wean iNO.
 -- Parameters: none.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 perioperative as (

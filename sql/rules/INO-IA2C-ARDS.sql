@@ -1,6 +1,8 @@
 -- INO-IA2C-ARDS | policy I.A.2.c.i | deny
 -- Flags: a COVID-19 pathway course whose claim carries no ARDS diagnosis (value set ards_dx).
 -- Parameters: none.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 covid as (

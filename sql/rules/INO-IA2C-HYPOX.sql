@@ -2,6 +2,8 @@
 -- Flags: a COVID-19 pathway course where hypoxemia is not documented as persisting despite
 -- optimized ventilation and other rescue strategies.
 -- Parameters: none.
+-- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
+-- judged, with this claim's codes, for INO-IB-PRIOR only
 with
 
 covid as (

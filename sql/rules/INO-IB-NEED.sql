@@ -1,14 +1,15 @@
 -- INO-IB-NEED | policy I.B.1.a-b | deny
--- Flags: a continuing course with an oxygen requirement below the continuation threshold and
--- no weaning protocol started.
+-- Flags: a continuing course of a claim judged by continuation (linked to no initiating course)
+-- with an oxygen requirement below the continuation threshold and no weaning protocol started.
 -- Parameters: continuation_min_fio2.
+-- Courses: the continuing courses of a claim linked to continuing courses only (I.B)
 with
 
 continuing as (
     select judged.*, params.continuation_min_fio2
     from judged
     cross join params
-    where not is_initiating
+    where criteria = 'continuation'
 ),
 
 final as (

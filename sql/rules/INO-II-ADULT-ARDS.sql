@@ -2,6 +2,8 @@
 -- Flags: an adult whose claim carries ARDS / acute lung injury (value set ards_dx) and no
 -- COVID-19 code (value set covid_dx); ARDS with COVID-19 is judged by I.A.2.c instead.
 -- Parameters: adult_min_years.
+-- Courses: every course linked to the claim, whatever its role; a continuing course takes its
+-- initiating course's value for each null
 with
 
 adults as (

@@ -2,6 +2,8 @@
 -- Flags: an adult treated in a surgical context (post-operative cardiac surgery in adults is
 -- excluded by the policy).
 -- Parameters: adult_min_years.
+-- Courses: every course linked to the claim, whatever its role; a continuing course takes its
+-- initiating course's value for each null
 with
 
 adults as (

@@ -1,6 +1,8 @@
 -- INO-II-ADULT-VASOREACT | policy II | deny
 -- Flags: an adult treated with iNO after a positive vasoreactivity test.
 -- Parameters: adult_min_years.
+-- Courses: every course linked to the claim, whatever its role; a continuing course takes its
+-- initiating course's value for each null
 with
 
 adults as (

@@ -2,6 +2,8 @@
 -- Flags: an iNO claim (linked to a course or not) that carries a diagnosis of
 -- bronchopulmonary dysplasia (value set bpd_dx), an indication the policy excludes.
 -- Parameters: none.
+-- Courses: every iNO claim with each course linked to it (codes alone when it links to none); a
+-- continuing course takes its initiating course's values for nulls
 with
 
 scoped as (

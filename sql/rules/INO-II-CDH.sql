@@ -3,6 +3,8 @@
 -- as unrepaired, unless iNO bridges to surgical repair or treats a pre-operative pulmonary
 -- hypertensive crisis.
 -- Parameters: none.
+-- Courses: every iNO claim with each course linked to it (codes alone when it links to none); a
+-- continuing course takes its initiating course's values for nulls
 with
 
 scoped as (

@@ -2,6 +2,8 @@
 -- Flags: a newborn or infant (under 1 year at episode start) born before 34 completed weeks:
 -- gestational age from the course, else the lowest week implied by a P07.x code on the claim.
 -- Parameters: min_gestational_weeks, infant_max_years.
+-- Courses: every course linked to the claim, whatever its role; a continuing course takes its
+-- initiating course's value for each null
 with
 
 young as (

@@ -1,6 +1,7 @@
 -- INO-OUT-DOSE40 | policy Treatment Regimen | outlier
 -- Flags: every claim linked to a course whose highest dose is above the dose beyond which toxicity rises without added benefit.
 -- Parameters: outlier_dose_ppm.
+-- Courses: every course linked to the claim
 with
 
 linked_courses as (

@@ -1,6 +1,7 @@
 -- INO-OUT-DOSE80 | policy Treatment Regimen | outlier
 -- Flags: every claim linked to a course whose highest dose is above the highest dose studied.
 -- Parameters: high_dose_ppm.
+-- Courses: every course linked to the claim
 with
 
 linked_courses as (

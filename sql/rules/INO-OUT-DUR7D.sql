@@ -2,6 +2,7 @@
 -- Flags: every claim linked to an episode longer than the usual course (most treated infants
 -- are off iNO within a week).
 -- Parameters: long_episode_days.
+-- Courses: the episode of every course linked to the claim
 with
 
 episodes_of_claims as (

@@ -3,6 +3,7 @@
 -- episodes over the review window is a robust outlier among peers with enough episodes:
 -- modified z-score 0.6745 x (value - median) / MAD above the threshold; no finding when MAD = 0.
 -- Parameters: provider_min_episodes, provider_z_threshold, review_after_hours.
+-- Courses: the episodes of every provider's claims
 with
 
 provider_episodes as (
