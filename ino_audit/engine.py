@@ -35,19 +35,19 @@ def build_facts(con: duckdb.DuckDBPyConnection) -> None:
 def run_rules(
     con: duckdb.DuckDBPyConnection,
     on_rule: Callable[[str], None] | None = None,
-    stages: set[int] | None = None,
-    fresh: bool = False,
+    cross_member: bool | None = None,
 ) -> None:
-    """Run the registry's rules (all, or those of some stages) in order into `rule_hits`.
+    """Run the registry's rules in dependency order into `rule_hits`.
 
-    With `stages`, hits are appended to the existing table unless `fresh` (the partitioned run
-    evaluates the member-local stages per partition and the cross-member ones after the merge).
+    `cross_member` None runs every rule into a new table; False only the rules that look at one
+    member at a time (a partition), into a new table; True only the rules that compare members,
+    appended after a partitioned merge.
     """
     registry.install(con)
-    if stages is None or fresh:
+    if cross_member is not True:
         con.execute(RULE_HITS_DDL)
     for rule in registry.rules():
-        if stages is not None and rule.stage not in stages:
+        if cross_member is not None and rule.cross_member != cross_member:
             continue
         con.execute(f"insert into rule_hits by name ({read_sql(f'rules/{rule.rule_id}.sql')})")
         if on_rule:

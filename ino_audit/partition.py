@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ino_audit import engine, registry
+from ino_audit import engine
 from ino_audit.sqlfiles import run_sql_file
 
 INPUT_TABLES = ("claim_lines", "encounters", "members")
@@ -37,16 +37,6 @@ RESULT_TABLES = (
     "rule_hits",
 )
 MERGE_VIEWS = ("derived/00_macros.sql", "derived/07_views.sql")
-
-
-def local_stages() -> set[int]:
-    """Return the rule stages that only look at one member's data."""
-    return {r.stage for r in registry.rules() if r.scope != "provider"}
-
-
-def cross_member_stages() -> set[int]:
-    """Return the rule stages that compare across members (run after the merge)."""
-    return {r.stage for r in registry.rules()} - local_stages()
 
 
 def split(con: duckdb.DuckDBPyConnection, root: Path, parts: int) -> list[Path]:
@@ -92,7 +82,7 @@ def evaluate_part(folder: Path, threads: int = 1) -> Path:
         for table in (*INPUT_TABLES, *SHARED_TABLES):
             con.read_parquet(str(folder / "input" / f"{table}.parquet")).to_table(table)
         engine.build_facts(con)
-        engine.run_rules(con, stages=local_stages(), fresh=True)
+        engine.run_rules(con, cross_member=False)
         results = folder / "result"
         results.mkdir(exist_ok=True)
         for table in RESULT_TABLES:
@@ -110,5 +100,5 @@ def merge(con: duckdb.DuckDBPyConnection, results: list[Path]) -> None:
         con.read_parquet(files).to_table(table)
     for step in MERGE_VIEWS:
         run_sql_file(con, step)
-    engine.run_rules(con, stages=cross_member_stages())
+    engine.run_rules(con, cross_member=True)
     engine.build_outputs(con)

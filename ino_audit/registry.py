@@ -18,7 +18,7 @@ class Rule:
     rule_id: str
     severity: str
     policy_section: str
-    stage: int
+    after: tuple[str, ...]
     scope: str
     parameters: tuple[str, ...]
     criterion: str
@@ -30,24 +30,52 @@ class Rule:
         return SQL_DIR / "rules" / f"{self.rule_id}.sql"
 
 
+    @property
+    def cross_member(self) -> bool:
+        """Return whether the rule compares members (it runs after a partitioned merge)."""
+        return self.scope == "provider"
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    """Return the non-empty items of a semicolon-separated registry cell."""
+    return tuple(p for p in text.split(";") if p)
+
+
+def dependency_order(rows: list[Rule]) -> tuple[Rule, ...]:
+    """Return the rules so that each comes after the rules its `after` names (registry order
+    otherwise); an unknown id or a cycle is an error in the registry."""
+    by_id = {r.rule_id: r for r in rows}
+    unknown = sorted({a for r in rows for a in r.after} - set(by_id))
+    if unknown:
+        raise ValueError(f"rules/registry.csv: `after` names unknown rules {unknown}")
+    done: dict[str, Rule] = {}
+    while len(done) < len(rows):
+        ready = [r for r in rows if r.rule_id not in done and set(r.after) <= set(done)]
+        if not ready:
+            cycle = sorted(set(by_id) - set(done))
+            raise ValueError(f"rules/registry.csv: `after` forms a cycle among {cycle}")
+        done.update((r.rule_id, r) for r in ready)
+    return tuple(done.values())
+
+
 @cache
 def rules() -> tuple[Rule, ...]:
-    """Return every rule of the registry in evaluation order (stage, then id)."""
+    """Return every rule of the registry in evaluation order (dependencies first)."""
     with open(RULES_DIR / "registry.csv", newline="") as f:
         rows = [
             Rule(
                 r["rule_id"],
                 r["severity"],
                 r["policy_section"],
-                int(r["stage"]),
+                _ids(r["after"]),
                 r["scope"],
-                tuple(p for p in r["parameters"].split(";") if p),
+                _ids(r["parameters"]),
                 r["criterion"],
                 r["reviewer_guidance"],
             )
             for r in csv.DictReader(f)
         ]
-    return tuple(sorted(rows, key=lambda r: (r.stage, r.rule_id)))
+    return dependency_order(rows)
 
 
 def severities() -> list[dict[str, str]]:
@@ -57,15 +85,21 @@ def severities() -> list[dict[str, str]]:
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Write `rules_registry` and `severities` tables for the output SQL to join."""
+    """Write `rules_registry`, `rule_dependencies` and `severities` for the SQL to join."""
     con.execute(
         "create or replace table rules_registry (rule_id varchar, severity varchar, "
-        "policy_section varchar, stage integer, scope varchar, criterion varchar)"
+        "policy_section varchar, scope varchar, criterion varchar)"
     )
     con.executemany(
-        "insert into rules_registry values (?, ?, ?, ?, ?, ?)",
-        [(r.rule_id, r.severity, r.policy_section, r.stage, r.scope, r.criterion) for r in rules()],
+        "insert into rules_registry values (?, ?, ?, ?, ?)",
+        [(r.rule_id, r.severity, r.policy_section, r.scope, r.criterion) for r in rules()],
     )
+    con.execute(
+        "create or replace table rule_dependencies (rule_id varchar, after_rule_id varchar)"
+    )
+    pairs = [(r.rule_id, a) for r in rules() for a in r.after]
+    if pairs:
+        con.executemany("insert into rule_dependencies values (?, ?)", pairs)
     con.execute(
         "create or replace table severities "
         "(severity varchar, rank integer, determination varchar, meaning varchar)"

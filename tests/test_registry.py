@@ -81,7 +81,7 @@ def test_parameters_exist_and_are_used(rule: registry.Rule):
         params = policy.load(version).params
         assert set(rule.parameters) <= set(params), version
     for p in rule.parameters:
-        assert p in sql or p in (SQL_DIR / "derived").joinpath("05_course_facts.sql").read_text()
+        assert p in sql, f"{rule.rule_id} reads {p} in its own SQL"
 
 
 def test_no_literal_codes_in_rules():
@@ -124,3 +124,33 @@ def test_value_sets_expand_against_the_code_set(tmp_path, monkeypatch):
     assert "P2935" not in supporting  # not a real ICD-10-CM code
     sickle = {c for v, c in built.execute(q).fetchall() if v == "sickle_crisis_dx"}
     assert {"D5700", "D57211", "D57819"} <= sickle and "D571" not in sickle
+
+
+def test_rules_run_after_their_dependencies():
+    """Evaluation order puts every rule after the rules its `after` column names."""
+    position = {r.rule_id: i for i, r in enumerate(RULES)}
+    for rule in RULES:
+        assert all(position[a] < position[rule.rule_id] for a in rule.after), rule.rule_id
+
+
+def test_dependencies_match_the_contract():
+    """INO-IA2-NONE yields to every section II exclusion; INO-IB-PRIOR reads every deny rule of
+    I.A and II (INO-IA2-NONE included) on the initiating course (contract §2)."""
+    by_id = {r.rule_id: r for r in RULES}
+    exclusions = {r.rule_id for r in RULES if r.severity == "deny" and r.policy_section[:2] == "II"}
+    initiation = {
+        r.rule_id for r in RULES if r.severity == "deny" and r.policy_section.startswith("I.A")
+    }
+    assert set(by_id["INO-IA2-NONE"].after) == exclusions
+    assert set(by_id["INO-IB-PRIOR"].after) == exclusions | initiation
+    assert "INO-IA2-NONE" in by_id["INO-IB-PRIOR"].after
+
+
+def test_bad_dependencies_are_refused():
+    """An unknown rule id or a cycle in `after` is a clear registry error."""
+    a = registry.Rule("A", "deny", "I", ("B",), "claim", (), "", "")
+    b = registry.Rule("B", "deny", "I", ("A",), "claim", (), "", "")
+    with pytest.raises(ValueError, match="cycle"):
+        registry.dependency_order([a, b])
+    with pytest.raises(ValueError, match="unknown"):
+        registry.dependency_order([a])

@@ -1,8 +1,10 @@
 -- Derived facts per course (contract §2): effective fields (a continuing course falls back to
 -- its initiating course for each null that the exclusions and data-consistency rules read), OI
--- documented vs computed, response to the trial (I.A.2.a.v) and the codes of the claims linked
--- to the course. Computed measures are exact decimals (macro exact_decimal). The pathway is
--- decided per judged pair (07_views.sql), since an unbilled initiation takes the claim's codes.
+-- documented vs computed and their relative difference, the measures of the trial (I.A.2.a.v:
+-- complete before/after pairs, PaO2 rise, OI fall) and the codes of the claims linked to the
+-- course. Thresholds live in the rules that compare them. Computed measures are exact decimals
+-- (macro exact_decimal). The pathway is decided per judged pair (07_views.sql), since an
+-- unbilled initiation takes the claim's codes.
 create or replace table course_facts as
 with
 
@@ -75,20 +77,11 @@ final as (
         response.*,
         coalesce(course_codes.course_has_covid_dx, false) as course_has_covid_dx,
         list_distinct(coalesce(course_codes.course_covid_codes, [])) as course_covid_codes,
-        eff_oxygenation_index is not null and oi_computed > 0
-            and exact_decimal(abs(eff_oxygenation_index - oi_computed) / oi_computed)
-                > params.oi_conflict_fraction
-            as oi_conflict,
-        case
-            when trial_dose_ppm > params.max_trial_dose_ppm then false
-            when trial_dose_ppm is null then null
-            when not (pao2_pair_complete or oi_pair_complete) then null
-            else coalesce(pao2_pair_complete and pao2_rise_mmhg >= params.min_pao2_rise_mmhg, false)
-                or coalesce(oi_pair_complete and oi_fall_fraction >= params.min_oi_fall_fraction, false)
-        end as trial_response
+        case when eff_oxygenation_index is not null and oi_computed > 0
+            then exact_decimal(abs(eff_oxygenation_index - oi_computed) / oi_computed)
+        end as oi_difference_fraction
     from response
     left join course_codes using (encounter_id)
-    cross join params
 )
 
 select * from final;

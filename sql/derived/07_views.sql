@@ -50,15 +50,8 @@ select
     end as pathway,
     coalesce(eff_gestational_age_weeks, ga_code_weeks_min) as ga_weeks,
     case when eff_gestational_age_weeks is not null then 'encounter'
-        when ga_code_weeks_min is not null then 'P07 code' end as ga_source,
-    eff_gestational_age_weeks is not null and (
-        (eff_gestational_age_weeks >= params.min_gestational_weeks
-            and ga_code_weeks_min < params.min_gestational_weeks)
-        or (eff_gestational_age_weeks < params.min_gestational_weeks
-            and ga_code_weeks_max >= params.min_gestational_weeks)
-    ) as ga_conflict
-from joined
-cross join params;
+        when ga_code_weeks_min is not null then 'P07 code' end as ga_source
+from joined;
 
 -- Every iNO claim with its judged courses, or one row with no course when it links to none:
 -- the scope of the rules on the claim's codes alone (contract §2).

@@ -1,7 +1,8 @@
 -- INO-DATA-GA-CONFLICT | data consistency (no policy section) | review
 -- Flags: the gestational age documented for a course linked to the claim (a continuing course's
 -- null: its initiating course's) and any P07.2x or P07.3x code on the claim fall on opposite
--- sides of the 34-week threshold.
+-- sides of the 34-week threshold (facts ga_code_weeks_min / ga_code_weeks_max: the weeks the
+-- claim's P07.x codes imply).
 -- Parameters: min_gestational_weeks.
 -- Courses: every course linked to the claim, whatever its role; a continuing course takes its
 -- initiating course's value for each null
@@ -27,7 +28,10 @@ final as (
             'min_gestational_weeks': min_gestational_weeks
         }) as evidence
     from judged_in
-    where ga_conflict
+    where (eff_gestational_age_weeks >= min_gestational_weeks
+            and ga_code_weeks_min < min_gestational_weeks)
+        or (eff_gestational_age_weeks < min_gestational_weeks
+            and ga_code_weeks_max >= min_gestational_weeks)
 )
 
 select * from final

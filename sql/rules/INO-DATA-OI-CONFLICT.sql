@@ -1,7 +1,8 @@
 -- INO-DATA-OI-CONFLICT | data consistency (no policy section) | review
 -- Flags: a documented oxygenation index that differs from the one computed from FiO2, mean
 -- airway pressure and PaO2 by more than the tolerance, on every course linked to the claim (a
--- continuing course takes its initiating course's value for each null).
+-- continuing course takes its initiating course's value for each null). Reads the fact
+-- oi_difference_fraction (|documented - computed| / computed) of course_facts.
 -- Parameters: oi_conflict_fraction.
 -- Courses: every course linked to the claim, whatever its role; a continuing course takes its
 -- initiating course's value for each null
@@ -29,7 +30,7 @@ final as (
             'oi_conflict_fraction': oi_conflict_fraction
         }) as evidence
     from judged_in
-    where oi_conflict
+    where oi_difference_fraction > oi_conflict_fraction
 )
 
 select * from final

@@ -1,7 +1,8 @@
 -- INO-IA2-NONE | policy I.A.2 | deny
 -- Flags: an initiating course that fits none of the covered indications (perioperative child,
--- COVID-19, newborn), when no exclusion of section II already names the reason on the claim.
--- Runs after the section II rules (stage 2). Parameters: none.
+-- COVID-19, newborn), when no exclusion of section II already names the reason on the claim:
+-- the exclusions are the rules this rule runs after (registry column `after`, table
+-- rule_dependencies). Parameters: none.
 -- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
 -- judged, with this claim's codes, for INO-IB-PRIOR only
 with
@@ -10,8 +11,12 @@ no_pathway as (
     select * from judged where pathway = 'none'
 ),
 
+exclusions as (
+    select after_rule_id as rule_id from rule_dependencies where rule_id = 'INO-IA2-NONE'
+),
+
 excluded_claims as (
-    select distinct claim_id from rule_hits where rule_id like 'INO-II-%'
+    select distinct claim_id from rule_hits semi join exclusions using (rule_id)
 ),
 
 final as (

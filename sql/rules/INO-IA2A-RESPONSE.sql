@@ -1,6 +1,9 @@
 -- INO-IA2A-RESPONSE | policy I.A.2.a.v | deny
 -- Flags: a newborn (neonatal pathway) course with no response to the iNO trial: the trial dose
--- exceeded the maximum, or no complete before/after pair shows the PaO2 rise or OI fall.
+-- exceeded the maximum, or at least one before/after pair is complete and none shows the PaO2
+-- rise or the OI fall (facts pao2_rise_mmhg, oi_fall_fraction and the pair flags of
+-- course_facts). With no dose or no complete pair the response is undetermined: no finding here,
+-- INO-DOC-INCOMPLETE names the missing fields.
 -- Parameters: max_trial_dose_ppm, min_pao2_rise_mmhg, min_oi_fall_fraction.
 -- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
 -- judged, with this claim's codes, for INO-IB-PRIOR only
@@ -12,6 +15,19 @@ neonatal as (
     from judged
     cross join params
     where pathway = 'neonatal'
+),
+
+judged_trials as (
+    select
+        *,
+        case
+            when trial_dose_ppm > max_trial_dose_ppm then false
+            when trial_dose_ppm is null then null
+            when not (pao2_pair_complete or oi_pair_complete) then null
+            else coalesce(pao2_pair_complete and pao2_rise_mmhg >= min_pao2_rise_mmhg, false)
+                or coalesce(oi_pair_complete and oi_fall_fraction >= min_oi_fall_fraction, false)
+        end as trial_response
+    from neonatal
 ),
 
 final as (
@@ -33,7 +49,7 @@ final as (
             'max_trial_dose_ppm': max_trial_dose_ppm, 'min_pao2_rise_mmhg': min_pao2_rise_mmhg,
             'min_oi_fall_fraction': min_oi_fall_fraction
         }) as evidence
-    from neonatal
+    from judged_trials
     where trial_response = false
 )
 

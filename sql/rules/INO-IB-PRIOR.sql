@@ -3,7 +3,8 @@
 -- initiating course was denied by a deny rule of section I.A or II (INO-IA2-NONE included). A
 -- billed initiation is denied by a hit on any claim linked to it; an initiation that no claim
 -- links to is judged on its own record with this claim's codes (judged_pairs, billed = false).
--- Runs after every I.A and II rule (stage 3). Parameters: none.
+-- The initiation's rules are those this rule runs after (registry column `after`: every deny
+-- rule of I.A and II; table rule_dependencies). Parameters: none.
 -- Courses: the continuing courses of a claim linked to continuing courses only (I.B); reads the
 -- verdict of I.A and II on the episode's initiating course
 with
@@ -13,10 +14,7 @@ continuing as (
 ),
 
 initiation_rules as (
-    select rule_id
-    from rules_registry
-    where severity = 'deny'
-        and (policy_section like 'I.A%' or policy_section like 'II%')
+    select after_rule_id as rule_id from rule_dependencies where rule_id = 'INO-IB-PRIOR'
 ),
 
 initiation_hits as (
