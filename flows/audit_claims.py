@@ -129,6 +129,7 @@ def audit_claims(
     memory_limit: str | None = None,
     partitions: int = 1,
     mask_members: bool = False,
+    policy_map: str | None = None,
 ) -> dict[str, Any]:
     """Audit every iNO claim of an extract against CP.MP.87 and write the outputs.
 
@@ -152,6 +153,7 @@ def audit_claims(
         threads,
         memory_limit,
         mask_members=mask_members,
+        policy_map=Path(policy_map) if policy_map else None,
         paid_from=paid_from,
         paid_to=paid_to,
         service_from=service_from,

@@ -24,6 +24,7 @@ from ino_audit import (
     load,
     outputs,
     policy,
+    policy_map,
     profiling,
     sources,
     validate,
@@ -55,6 +56,7 @@ class AuditConfig:
     service_from: date | None = None
     service_to: date | None = None
     mask_members: bool = False
+    policy_map: Path | None = None  # contract §7: policy version by line of business and state
 
     @property
     def db_path(self) -> Path:
@@ -117,10 +119,12 @@ def session(cfg: AuditConfig):
 
 
 def prepare(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.Policy:
-    """Install code sets and the policy's parameters for this run."""
+    """Install code sets, the policy's parameters and the policy map for this run."""
     pol = policy.load(cfg.policy_version)
+    rows = policy_map.read(cfg.policy_map) if cfg.policy_map else []
     codesets.ensure_codesets(con)
     policy.install(con, pol, cfg.run_id or "")
+    policy_map.install(con, rows, pol.version)
     policy.install_period(con, cfg.period())
     return pol
 
@@ -169,15 +173,20 @@ def step_evaluate(s: Session) -> None:
     if s.validation is None:
         # Great Expectations starts on the loaded tables in the helper process; rules run here.
         s.validation = validate.start(s.con)
+    policy_rows = s.con.execute("select * from policy_map order by all").fetchall()
     key = fingerprint.combine(
-        s.load_fingerprint, s.policy.version, sorted(s.policy.params.items()), s.cfg.period()
+        s.load_fingerprint,
+        s.policy.version,
+        sorted(s.policy.params.items()),
+        s.cfg.period(),
+        [[str(v) for v in row] for row in policy_rows],
     )
     if fingerprint.recorded(s.con, "evaluate") != key:
         fingerprint.record(s.con, "evaluate", None)
         with profiling.phase("evaluate.facts"):
             engine.build_facts(s.con)
         with profiling.phase("evaluate.rules"):
-            engine.run_rules(s.con)
+            engine.evaluate_rules(s.con)
         fingerprint.record(s.con, "evaluate", key)
     else:
         s.skipped.append("evaluate")

@@ -77,6 +77,13 @@ def audit(
     service_to: Annotated[
         datetime | None, typer.Option(formats=DATE, help="Audit claims starting on or before.")
     ] = None,
+    policy_map: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV mapping line_of_business, state and dates to a policy version; each claim "
+            "is judged by its member's mapped policy (unmapped: --policy-version).",
+        ),
+    ] = None,
     prefect: Annotated[
         bool,
         typer.Option(
@@ -104,6 +111,7 @@ def audit(
     cfg = AuditConfig(
         claims, encounters, members, out_dir, db, policy_version, None, threads, memory_limit,
         mask_members=mask_members,
+        policy_map=policy_map,
         **{k: v.date() if v else None for k, v in period.items()},
     )
     try:
@@ -138,6 +146,7 @@ def run_flow(cfg, partitions: int = 1, dask_address: str = "local") -> dict:
         cfg.claims, cfg.encounters, cfg.members, str(cfg.out), policy_version=cfg.policy_version,
         db=str(cfg.db) if cfg.db else None, threads=cfg.threads, memory_limit=cfg.memory_limit,
         partitions=partitions, mask_members=cfg.mask_members,
+        policy_map=str(cfg.policy_map) if cfg.policy_map else None,
         **{k: date.fromisoformat(v) if v else None for k, v in period.items()},
     )
 
@@ -261,7 +270,14 @@ def list_policies() -> None:
     for version in policy.available():
         pol = policy.load(version)
         mark = " (default)" if version == default else ""
-        out.print(f"{version}{mark}: {pol.title}")
+        span = f"{pol.effective_from or 'any date'} to {pol.effective_to or 'open'}"
+        out.print(
+            f"{version}{mark}: {pol.title}; source: {pol.source or 'not recorded'}; "
+            f"effective {span}",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command()

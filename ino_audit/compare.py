@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ino_audit import engine, load, policy
+from ino_audit import engine, load, policy, policy_map
 from ino_audit.audit import AuditConfig, new_run_id, prepare
 from ino_audit.db import connect
 from ino_audit.sqlfiles import run_sql_file
@@ -34,6 +34,7 @@ def compare(cfg: AuditConfig, base_version: str | None, other_version: str) -> C
         con.execute("create or replace table determinations_base as select * from determinations")
         other = policy.load(other_version)
         policy.install(con, other, cfg.run_id)
+        policy_map.install(con, [], other.version)
         engine.evaluate(con)
         con.execute("create or replace table determinations_other as select * from determinations")
         run_sql_file(con, "outputs/policy_comparison.sql")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from ino_audit import registry
+from ino_audit import policy, policy_map, registry
 from ino_audit.paths import SQL_DIR
 from ino_audit.sqlfiles import read_sql, run_sql_file
 
@@ -54,6 +54,57 @@ def run_rules(
             on_rule(rule.rule_id)
 
 
+# Hits on an unbilled initiation (judged_pairs.billed = false) only inform INO-IB-PRIOR; once the
+# member-local rules have run they leave, so they never become findings of the claim.
+DROP_UNBILLED_HITS = """
+delete from rule_hits
+using judged_pairs
+where judged_pairs.claim_id = rule_hits.claim_id
+    and judged_pairs.encounter_id = rule_hits.encounter_id
+    and not judged_pairs.billed
+"""
+
+
+def run_member_rules(
+    con: duckdb.DuckDBPyConnection, on_rule: Callable[[str], None] | None = None
+) -> None:
+    """Run the member-local rules into a new `rule_hits`, each claim under its policy (§7).
+
+    Facts must be built. When every claim is judged by the installed policy this is one pass;
+    otherwise facts and rules are evaluated once per policy version in use and each version
+    keeps the hits of its own claims, so a claim's outcome is the one its policy alone gives.
+    """
+    base, run_id = con.execute("select policy_version, run_id from params").fetchone()
+    versions = policy_map.versions_in_use(con)
+    if versions in ([], [base]):
+        run_rules(con, on_rule, cross_member=False)
+        con.execute(DROP_UNBILLED_HITS)
+        return
+    con.execute(RULE_HITS_DDL.replace("rule_hits", "policy_rule_hits"))
+    for version in versions:
+        policy.install(con, policy.load(version), run_id)
+        build_facts(con)
+        run_rules(con, on_rule, cross_member=False)
+        con.execute(DROP_UNBILLED_HITS)
+        con.execute(
+            "insert into policy_rule_hits select * from rule_hits semi join "
+            "(select claim_id from claim_policy where policy_version = ?) using (claim_id)",
+            [version],
+        )
+    policy.install(con, policy.load(base), run_id)
+    build_facts(con)
+    con.execute("create or replace table rule_hits as select * from policy_rule_hits")
+    con.execute("drop table policy_rule_hits")
+
+
+def evaluate_rules(
+    con: duckdb.DuckDBPyConnection, on_rule: Callable[[str], None] | None = None
+) -> None:
+    """Run every rule: the member-local ones per claim policy, then those comparing members."""
+    run_member_rules(con, on_rule)
+    run_rules(con, on_rule, cross_member=True)
+
+
 def build_outputs(con: duckdb.DuckDBPyConnection) -> None:
     """Create the `findings` and `determinations` tables from the rule hits."""
     run_sql_file(con, "outputs/findings.sql")
@@ -63,5 +114,5 @@ def build_outputs(con: duckdb.DuckDBPyConnection) -> None:
 def evaluate(con: duckdb.DuckDBPyConnection) -> None:
     """Run the whole rules engine on loaded tables and installed parameters."""
     build_facts(con)
-    run_rules(con)
+    evaluate_rules(con)
     build_outputs(con)

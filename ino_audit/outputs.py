@@ -60,6 +60,15 @@ def summary(con: duckdb.DuckDBPyConnection, extra: dict[str, Any]) -> dict[str, 
     ).fetchone()
     data["paid_amount"] = f"{paid:.2f}"
     data["amount_at_risk"] = f"{at_risk:.2f}"
+    # contract §7: which policy version judged how many claims, and their determinations
+    data["claims_by_policy"] = {
+        version: {"claims": n, "mapped": mapped, "not_supported": denied}
+        for version, n, mapped, denied in con.execute(
+            "select claim_policy.policy_version, count(*), count(*) filter (where mapped), "
+            "count(*) filter (where determination = 'not_supported') from claim_policy "
+            "inner join determinations using (claim_id) group by 1 order by 1"
+        ).fetchall()
+    }
     data["findings_by_rule"] = dict(
         con.execute(
             "select rule_id, count(*) from findings group by rule_id order by rule_id"

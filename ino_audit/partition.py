@@ -22,6 +22,8 @@ SHARED_TABLES = (
     "icd10cm_codes",
     "params",
     "audit_period",
+    "policy_map",
+    "policy_default",
 )
 # Derived tables each partition returns; the views over them are rebuilt after the merge.
 RESULT_TABLES = (
@@ -34,6 +36,7 @@ RESULT_TABLES = (
     "episodes",
     "course_facts",
     "judged_pairs",
+    "claim_policy",
     "rule_hits",
 )
 MERGE_VIEWS = ("derived/00_macros.sql", "derived/07_views.sql")
@@ -82,7 +85,7 @@ def evaluate_part(folder: Path, threads: int = 1) -> Path:
         for table in (*INPUT_TABLES, *SHARED_TABLES):
             con.read_parquet(str(folder / "input" / f"{table}.parquet")).to_table(table)
         engine.build_facts(con)
-        engine.run_rules(con, cross_member=False)
+        engine.run_member_rules(con)
         results = folder / "result"
         results.mkdir(exist_ok=True)
         for table in RESULT_TABLES:

@@ -14,11 +14,14 @@ from ino_audit.paths import POLICIES_DIR
 
 @dataclass(frozen=True)
 class Policy:
-    """One policy version: its id, title and numeric parameters."""
+    """One policy version: its id, title, source, effective dates and numeric parameters."""
 
     version: str
     title: str
     params: dict[str, float]
+    source: str = ""
+    effective_from: str | None = None
+    effective_to: str | None = None
 
 
 def available() -> dict[str, Path]:
@@ -49,8 +52,14 @@ def load(version: str | None = None) -> Policy:
         )
     with open(versions[version], "rb") as f:
         data = tomllib.load(f)
+    meta = data["policy"]
     return Policy(
-        version, data["policy"]["title"], {k: float(v) for k, v in data["params"].items()}
+        version,
+        meta["title"],
+        {k: float(v) for k, v in data["params"].items()},
+        meta.get("source", ""),
+        meta.get("effective_from"),
+        meta.get("effective_to"),
     )
 
 

@@ -163,14 +163,20 @@ def test_serve_without_server_says_so(monkeypatch):
 
 def test_partitioned_dask_run_matches_single_process(prefect_server, tmp_path):
     """Member partitions on a local Dask cluster give identical determinations and findings
-    to the single-process run, on generated data with thousands of iNO claims."""
+    to the single-process run, on generated data with thousands of iNO claims, with a policy
+    map that judges Medicaid claims by another policy version (contract §7)."""
     from flows.audit_claims import audit_claims, dask_task_runner
     from ino_audit.generate import generate
 
     counts = generate(tmp_path / "g", 700_000, "parquet", 5)
     assert counts["ino_claims"] >= 2000
     data = {s: str(tmp_path / "g" / f"{s}.parquet") for s in ("claims", "encounters", "members")}
-    single = audit_folder(data, tmp_path / "single", run_id="same-run")
+    policy_map = tmp_path / "map.csv"
+    policy_map.write_text(
+        "line_of_business,state,policy_version,effective_from,effective_to\n"
+        "medicaid,,CP.MP.87-2020-05-72h,,\n"
+    )
+    single = audit_folder(data, tmp_path / "single", run_id="same-run", policy_map=policy_map)
     flow = audit_claims.with_options(task_runner=dask_task_runner("local"))
     flow(
         data["claims"],
@@ -179,6 +185,7 @@ def test_partitioned_dask_run_matches_single_process(prefect_server, tmp_path):
         str(tmp_path / "dask"),
         run_id="same-run",
         partitions=4,
+        policy_map=str(policy_map),
     )
     for name in OUTPUTS:
         assert (tmp_path / "dask" / name).read_text() == (single / name).read_text(), name

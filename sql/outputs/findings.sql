@@ -1,17 +1,12 @@
 -- Findings (contract §4): one per (rule, claim) or (rule, provider). When a rule fired on several
 -- courses of a claim, the earliest course's evidence is kept and every course is named. Each
--- finding's evidence carries the policy version and run id.
+-- finding's evidence carries the policy version that judged its claim (contract §7; provider
+-- findings: the run's version) and the run id.
 create or replace table findings as
 with
 
-unbilled_pairs as (
-    select claim_id, encounter_id from judged_pairs where not billed
-),
-
--- hits on an unbilled initiation only inform INO-IB-PRIOR; they are not the claim's findings
 hits as (
     select * from rule_hits
-    anti join unbilled_pairs using (claim_id, encounter_id)
 ),
 
 grouped as (
@@ -49,15 +44,16 @@ final as (
             grouped.first_hit.evidence,
             to_json({
                 'encounter_ids': coalesce(grouped.encounter_ids, []),
-                'policy_version': params.policy_version,
+                'policy_version': coalesce(claim_policy.policy_version, params.policy_version),
                 'run_id': params.run_id
             })
         ) as evidence,
-        params.policy_version,
+        coalesce(claim_policy.policy_version, params.policy_version) as policy_version,
         params.run_id
     from grouped
     inner join rules_registry using (rule_id)
     left join claim_provider_ids using (claim_id)
+    left join claim_policy using (claim_id)
     cross join params
 )
 

@@ -1,0 +1,154 @@
+"""Policies per member (contract §7): each claim is judged by its member's mapped policy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.casebook import Case, write_book
+from tests.conftest import audit_folder, read_csv, run_cli
+
+# A 60-hour newborn episode with no medical-director review: review_required under the 48-hour
+# policy (CP.MP.87-2020-05), supported under the 72-hour one.
+LONG = {"ino_stop": "2024-03-04T20:00"}
+BASE, WIDE = "CP.MP.87-2020-05", "CP.MP.87-2020-05-72h"
+MAP_HEADER = "line_of_business,state,policy_version,effective_from,effective_to\n"
+
+
+def _case(name: str, lob: str, state: str, start: str = "2024-03-01") -> Case:
+    """Return a long unreviewed episode for a member of the given plan and state."""
+    return Case(
+        name,
+        member={"line_of_business": lob, "state": state},
+        courses=[LONG],
+        claims=[{"claim_start_date": start}],
+    )
+
+
+CASES = [
+    _case("tx-medicaid", "medicaid", "TX"),
+    _case("tx-commercial", "commercial", "TX"),
+    _case("ny-medicaid", "medicaid", "NY"),
+    _case("ny-commercial", "commercial", "NY"),
+    _case("tx-medicaid-2023", "medicaid", "TX", start="2023-12-31"),
+]
+# medicaid in any state from 2024 uses 72 h; Texas commercial too; everything else the default.
+MAP = MAP_HEADER + f"medicaid,,{WIDE},2024-01-01,\n,TX,{WIDE},,\ncommercial,TX,{BASE},,2023-12-31\n"
+EXPECTED = {
+    "tx-medicaid": WIDE,
+    "tx-commercial": WIDE,
+    "ny-medicaid": WIDE,
+    "ny-commercial": BASE,
+    "tx-medicaid-2023": WIDE,  # before medicaid's row: the state row maps it
+}
+
+
+@pytest.fixture(scope="module")
+def mapped_run(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Audit the cases with the policy map; return the output folder and the inputs."""
+    folder = tmp_path_factory.mktemp("policy-map")
+    inputs = write_book(CASES, folder)
+    (folder / "map.csv").write_text(MAP)
+    out = audit_folder(inputs, folder / "out", policy_map=folder / "map.csv")
+    return out, inputs
+
+
+def test_each_claim_is_judged_by_its_mapped_policy(mapped_run):
+    """The 48-hour rule fires only on claims that the map leaves under the 48-hour policy."""
+    out, _ = mapped_run
+    rows = {r["claim_id"]: r for r in read_csv(out / "determinations.csv")}
+    for case in CASES:
+        row = rows[case.claim_id()]
+        if EXPECTED[case.name] == BASE:
+            assert (row["determination"], row["rule_ids"]) == (
+                "review_required",
+                "INO-48H-NO-REVIEW",
+            )
+        else:
+            assert (row["determination"], row["rule_ids"]) == ("supported", ""), case.name
+
+
+def test_findings_name_the_policy_of_their_claim(mapped_run):
+    """Every claim finding's evidence (and column) names the policy version that judged it."""
+    out, _ = mapped_run
+    findings = read_csv(out / "findings.csv")
+    assert findings
+    for f in findings:
+        if not f["claim_id"]:
+            continue
+        name = f["claim_id"].removeprefix("C-").removesuffix("-0")
+        assert json.loads(f["evidence"])["policy_version"] == EXPECTED[name]
+
+
+def test_summary_counts_claims_by_policy(mapped_run):
+    """summary.json says how many claims each policy judged and how many the map placed."""
+    out, _ = mapped_run
+    by_policy = json.loads((out / "summary.json").read_text())["claims_by_policy"]
+    assert by_policy[WIDE]["claims"] == 4 and by_policy[WIDE]["mapped"] == 4
+    assert by_policy[BASE] == {"claims": 1, "mapped": 0, "not_supported": 0}  # unmapped
+
+
+@pytest.mark.parametrize("version", [BASE, WIDE])
+def test_mixed_run_equals_the_members_alone_under_their_policy(mapped_run, tmp_path, version):
+    """A claim's outcome in the mapped run is the one auditing it under its policy alone gives."""
+    out, inputs = mapped_run
+    alone = audit_folder(inputs, tmp_path / "alone", policy_version=version)
+    mixed = {r["claim_id"]: r for r in read_csv(out / "determinations.csv")}
+    for row in read_csv(alone / "determinations.csv"):
+        name = row["claim_id"].removeprefix("C-").removesuffix("-0")
+        if EXPECTED[name] == version:
+            assert mixed[row["claim_id"]] == row
+
+
+def test_unmapped_claims_use_the_policy_version_option(tmp_path):
+    """With --policy-version, the claims the map leaves out follow that version."""
+    inputs = write_book(CASES, tmp_path)
+    (tmp_path / "map.csv").write_text(MAP_HEADER + f"commercial,NY,{BASE},,\n")
+    out = audit_folder(
+        inputs, tmp_path / "out", policy_map=tmp_path / "map.csv", policy_version=WIDE
+    )
+    rows = {r["claim_id"]: r["determination"] for r in read_csv(out / "determinations.csv")}
+    assert rows["C-ny-commercial-0"] == "review_required"
+    assert {rows[c.claim_id()] for c in CASES if c.name != "ny-commercial"} == {"supported"}
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [
+        ("line_of_business,state,policy_version\n", "lacks column effective_from"),
+        (MAP_HEADER + "medicaid,,CP.MP.99,,\n", "row 1, column policy_version: unknown version"),
+        (MAP_HEADER + f"medicaid,,{BASE},2024-13-01,\n", "row 1, column effective_from"),
+        (MAP_HEADER + f"medicaid,,{BASE},2024-02-01,2024-01-01\n", "column effective_to"),
+        (
+            MAP_HEADER + f"medicaid,TX,{BASE},,2024-06-30\nmedicaid,TX,{WIDE},2024-06-01,\n",
+            "rows 1 and 2 map the same line of business and state on overlapping dates",
+        ),
+    ],
+)
+def test_bad_maps_are_refused_with_one_sentence(tmp_path, text, sentence):
+    """A bad policy map stops the run before loading, naming file, row and column."""
+    inputs = write_book(CASES[:1], tmp_path)
+    (tmp_path / "map.csv").write_text(text)
+    result = run_cli("audit", inputs, tmp_path / "out", "--policy-map", str(tmp_path / "map.csv"))
+    assert result.exit_code == 2
+    assert sentence in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_policies_lists_title_source_and_dates():
+    """`ino-audit policies` names every version with its title, source and effective dates."""
+    from typer.testing import CliRunner
+
+    from ino_audit.cli import app
+
+    result = CliRunner().invoke(app, ["policies"])
+    assert result.exit_code == 0
+    for version in (BASE, WIDE):
+        line = next(
+            x
+            for x in result.output.splitlines()
+            if x.startswith(version + ":") or x.startswith(version + " (default)")
+        )
+        assert "source:" in line and "effective 2020-05-01" in line
