@@ -31,7 +31,8 @@ final as (
     select claims.*
     from claims
     cross join period
-    where (period.paid_from is null or claims.paid_date >= period.paid_from)
+    where
+        (period.paid_from is null or claims.paid_date >= period.paid_from)
         and (period.paid_to is null or claims.paid_date <= period.paid_to)
         and (period.service_from is null or claims.claim_start_date >= period.service_from)
         and (period.service_to is null or claims.claim_start_date <= period.service_to)

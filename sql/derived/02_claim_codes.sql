@@ -68,19 +68,19 @@ sets as (
     select
         claim_id,
         list(distinct code_dotted order by code_dotted)
-            filter (where value_set = 'supporting_dx') as supporting_codes,
+        filter (where value_set = 'supporting_dx') as supporting_codes,
         list(distinct code_dotted order by code_dotted)
-            filter (where value_set = 'covid_dx') as covid_codes,
+        filter (where value_set = 'covid_dx') as covid_codes,
         list(distinct code_dotted order by code_dotted)
-            filter (where value_set = 'ards_dx') as ards_codes,
+        filter (where value_set = 'ards_dx') as ards_codes,
         list(distinct code_dotted order by code_dotted)
-            filter (where value_set = 'bronchiolitis_dx') as bronchiolitis_codes,
+        filter (where value_set = 'bronchiolitis_dx') as bronchiolitis_codes,
         list(distinct code_dotted order by code_dotted)
-            filter (where value_set = 'bpd_dx') as bpd_codes,
+        filter (where value_set = 'bpd_dx') as bpd_codes,
         list(distinct code_dotted order by code_dotted)
-            filter (where value_set = 'cdh_dx') as cdh_codes,
+        filter (where value_set = 'cdh_dx') as cdh_codes,
         list(distinct code_dotted order by code_dotted)
-            filter (where value_set = 'sickle_crisis_dx') as sickle_codes
+        filter (where value_set = 'sickle_crisis_dx') as sickle_codes
     from in_sets
     group by claim_id
 ),

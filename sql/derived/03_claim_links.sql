@@ -18,7 +18,7 @@ final as (
         courses.encounter_id,
         coalesce(courses.named_claim_id = claims.claim_id, false) as named_link,
         courses.ino_start::date <= claims.claim_end_date
-            and courses.ino_stop::date >= claims.claim_start_date as overlap_link
+        and courses.ino_stop::date >= claims.claim_start_date as overlap_link
     from claims
     inner join courses on courses.member_id = claims.member_id
 )

@@ -47,7 +47,8 @@ oi as (
     select
         effective.*,
         case
-            when eff_fio2 is not null and eff_mean_airway_pressure_cmh2o is not null
+            when
+                eff_fio2 is not null and eff_mean_airway_pressure_cmh2o is not null
                 and eff_pao2_mmhg > 0
                 then exact_decimal(
                     eff_fio2 * eff_mean_airway_pressure_cmh2o * 100 / eff_pao2_mmhg
@@ -60,15 +61,21 @@ response as (
     select
         oi.*,
         coalesce(eff_oxygenation_index, oi_computed) as oi_used,
-        case when eff_oxygenation_index is not null then 'documented'
-            when oi_computed is not null then 'computed' end as oi_source,
+        case
+            when eff_oxygenation_index is not null then 'documented'
+            when oi_computed is not null then 'computed'
+        end as oi_source,
         pao2_mmhg is not null and pao2_post_trial_mmhg is not null as pao2_pair_complete,
         coalesce(eff_oxygenation_index, oi_computed) is not null
-            and oi_post_trial is not null as oi_pair_complete,
+        and oi_post_trial is not null as oi_pair_complete,
         exact_decimal(pao2_post_trial_mmhg - pao2_mmhg) as pao2_rise_mmhg,
-        case when coalesce(eff_oxygenation_index, oi_computed) > 0
-            then exact_decimal((coalesce(eff_oxygenation_index, oi_computed) - oi_post_trial)
-                / coalesce(eff_oxygenation_index, oi_computed)) end as oi_fall_fraction
+        case
+            when coalesce(eff_oxygenation_index, oi_computed) > 0
+                then exact_decimal(
+                    (coalesce(eff_oxygenation_index, oi_computed) - oi_post_trial)
+                    / coalesce(eff_oxygenation_index, oi_computed)
+                )
+        end as oi_fall_fraction
     from oi
 ),
 
@@ -77,8 +84,9 @@ final as (
         response.*,
         coalesce(course_codes.course_has_covid_dx, false) as course_has_covid_dx,
         list_distinct(coalesce(course_codes.course_covid_codes, [])) as course_covid_codes,
-        case when eff_oxygenation_index is not null and oi_computed > 0
-            then exact_decimal(abs(eff_oxygenation_index - oi_computed) / oi_computed)
+        case
+            when eff_oxygenation_index is not null and oi_computed > 0
+                then exact_decimal(abs(eff_oxygenation_index - oi_computed) / oi_computed)
         end as oi_difference_fraction
     from response
     left join course_codes using (encounter_id)

@@ -31,7 +31,8 @@ unbilled_initiations as (
     from linked
     inner join claim_roles using (claim_id)
     inner join episodes using (episode_id)
-    where not claim_roles.has_initiating
+    where
+        not claim_roles.has_initiating
         and episodes.initiating_encounter_id not in (select encounter_id from billed_initiations)
 ),
 

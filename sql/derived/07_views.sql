@@ -49,8 +49,10 @@ select
         else 'none'
     end as pathway,
     coalesce(eff_gestational_age_weeks, ga_code_weeks_min) as ga_weeks,
-    case when eff_gestational_age_weeks is not null then 'encounter'
-        when ga_code_weeks_min is not null then 'P07 code' end as ga_source
+    case
+        when eff_gestational_age_weeks is not null then 'encounter'
+        when ga_code_weeks_min is not null then 'P07 code'
+    end as ga_source
 from joined;
 
 -- Every iNO claim with its judged courses, or one row with no course when it links to none:
@@ -71,7 +73,7 @@ courses_of_claims as (
         f.eff_cdh_status,
         f.eff_surgery_context
     from claims
-    left join judged_pairs using (claim_id)
+    left join judged_pairs using (claim_id)  -- noqa: ST11
     left join course_facts as f using (encounter_id)
 )
 

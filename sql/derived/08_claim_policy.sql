@@ -27,16 +27,20 @@ matches as (
         claims.claim_id,
         map_rows.policy_version,
         (map_rows.line_of_business is not null)::integer * 2
-            + (map_rows.state is not null)::integer as specificity,
+        + (map_rows.state is not null)::integer as specificity,
         coalesce(map_rows.effective_from, date '0001-01-01') as effective_from
     from claims
     left join members_in using (member_id)
     inner join map_rows
-        on (map_rows.line_of_business is null
-            or map_rows.line_of_business = members_in.line_of_business)
+        on (
+            map_rows.line_of_business is null
+            or map_rows.line_of_business = members_in.line_of_business
+        )
         and (map_rows.state is null or map_rows.state = members_in.state)
-        and (map_rows.effective_from is null
-            or claims.claim_start_date >= map_rows.effective_from)
+        and (
+            map_rows.effective_from is null
+            or claims.claim_start_date >= map_rows.effective_from
+        )
         and (map_rows.effective_to is null or claims.claim_start_date <= map_rows.effective_to)
 ),
 

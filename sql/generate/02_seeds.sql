@@ -8,21 +8,23 @@ from read_csv($seed_dir || '/scenarios.csv', header = true, columns = {
 });
 
 create or replace temp table scenario_course as
-select * replace (
-    course_seq::integer as course_seq,
-    gap_lo_h::integer as gap_lo_h,
-    gap_hi_h::integer as gap_hi_h,
-    dur_lo_h::integer as dur_lo_h,
-    dur_hi_h::integer as dur_hi_h
-)
+select
+    * replace (
+        course_seq::integer as course_seq,
+        gap_lo_h::integer as gap_lo_h,
+        gap_hi_h::integer as gap_hi_h,
+        dur_lo_h::integer as dur_lo_h,
+        dur_hi_h::integer as dur_hi_h
+    )
 from read_csv($seed_dir || '/scenario_courses.csv', header = true, all_varchar = true);
 
 create or replace temp table scenario_claim as
-select * replace (
-    claim_seq::integer as claim_seq,
-    first_course::integer as first_course,
-    last_course::integer as last_course
-)
+select
+    * replace (
+        claim_seq::integer as claim_seq,
+        first_course::integer as first_course,
+        last_course::integer as last_course
+    )
 from read_csv($seed_dir || '/scenario_claims.csv', header = true, all_varchar = true);
 
 create or replace temp table ino_line_template as

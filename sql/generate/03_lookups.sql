@@ -4,7 +4,8 @@
 -- each pattern splits a block of 12 claim lines into claims (about 3 lines per claim)
 create or replace temp table claim_pattern as
 select *
-from (values
+from (
+    values
     (0, [1, 1, 2, 3, 5]),
     (1, [2, 2, 4, 4]),
     (2, [1, 2, 3, 6]),
@@ -21,22 +22,22 @@ from (values
     (13, [1, 1, 1, 1, 4, 4]),
     (14, [5, 7]),
     (15, [2, 4, 6])
-) as t(pattern_no, sizes);
+) as t (pattern_no, sizes);
 
 create or replace temp table gen_pool as
 with
-    pool_item as (
-        select
-            pool,
-            code,
-            {
-                'code': code,
-                'rev': revenue_center_code,
-                'cents': (unit_price * 100)::bigint
-            } as item,
-            hash(pool, code, revenue_center_code) as shuffle
-        from code_pool
-    )
+pool_item as (
+    select
+        pool,
+        code,
+        {
+            'code': code,
+            'rev': revenue_center_code,
+            'cents': (unit_price * 100)::bigint
+        } as item,
+        hash(pool, code, revenue_center_code) as shuffle
+    from code_pool
+)
 
 select
     -- one list of all ordinary diagnoses (adult, pediatric, senior), each band a slice of it
@@ -58,23 +59,25 @@ from pool_item;
 -- hospitals (the first 40 run the NICUs/PICUs of the iNO cases), groups, physicians
 create or replace temp table gen_npi as
 with
-    provider as (
-        select 'hospital' as kind, 0 as kind_no, range as provider_no from range(400)
-        union all
-        select 'group', 1, range from range(1500)
-        union all
-        select 'physician', 2, range from range(8000)
-    ),
+provider as (
+    select 'hospital' as kind, 0 as kind_no, range as provider_no from range(400)
+    union all
+    select 'group', 1, range from range(1500)
+    union all
+    select 'physician', 2, range from range(8000)
+),
 
-    numbered as (
-        select
-            kind,
-            provider_no,
-            npi(100000000 + kind_no * 20000000
-                + (provider_no * 7919 + rand_int($seed, kind_no, 'npi_offset', 20000000))
-                % 20000000) as npi
-        from provider
-    )
+numbered as (
+    select
+        kind,
+        provider_no,
+        npi(
+            100000000 + kind_no * 20000000
+            + (provider_no * 7919 + rand_int($seed, kind_no, 'npi_offset', 20000000))
+            % 20000000
+        ) as npi
+    from provider
+)
 
 select
     list(npi order by provider_no) filter (where kind = 'hospital') as hospital,

@@ -2,63 +2,64 @@
 -- order, then weighted draws), the member's age at episode start, demographics and providers.
 create or replace temp table ino_case as
 with
-    size as (
-        select * from gen_size
-    ),
+size as (
+    select * from gen_size
+),
 
-    catalog as (
-        select
-            scenario,
-            age_band,
-            member,
-            facility_pool,
-            row_number() over (order by scenario) - 1 as scenario_no,
-            sum(weight) over (order by scenario) - weight as cum_lo,
-            sum(weight) over (order by scenario) as cum_hi
-        from scenario
-    ),
+catalog as (
+    select
+        scenario,
+        age_band,
+        member,
+        facility_pool,
+        row_number() over (order by scenario) - 1 as scenario_no,
+        sum(weight) over (order by scenario) - weight as cum_lo,
+        sum(weight) over (order by scenario) as cum_hi
+    from scenario
+),
 
-    case_no as (
-        select
-            unnest(range(n_cases)) as case_no,
-            n_cases,
-            n_members,
-            n_scenarios,
-            total_weight
-        from size
-    ),
+case_no as (
+    select
+        unnest(range(n_cases)) as case_no,
+        n_cases,
+        n_members,
+        n_scenarios,
+        total_weight
+    from size
+),
 
-    picked as (
-        select
-            case_no.*,
-            catalog.*
-        from case_no
-        inner join catalog
-            on (case_no.case_no < case_no.n_scenarios and catalog.scenario_no = case_no.case_no)
+picked as (
+    select
+        case_no.*,
+        catalog.*
+    from case_no
+    inner join catalog
+        on
+            (case_no.case_no < case_no.n_scenarios and catalog.scenario_no = case_no.case_no)
             or (
                 case_no.case_no >= case_no.n_scenarios
                 and rand_int($seed, case_no.case_no, 'scenario', case_no.total_weight)
                 between catalog.cum_lo and catalog.cum_hi - 1
             )
-    ),
+),
 
-    aged as (
-        select
-            *,
-            -- episode start between 2024-01-05 and 2025-08-31, any minute of the day
-            timestamp '2024-01-05 00:00:00' + to_minutes(
-                rand_int($seed, case_no, 'start_day', 605) * 1440
-                + rand_int($seed, case_no, 'start_minute', 1440)
-            ) as t0,
-            case age_band
-                when 'newborn' then rand_between($seed, case_no, 'age', 0, 14)
-                when 'infant' then rand_between($seed, case_no, 'age', 45, 300)
-                when 'child' then rand_between($seed, case_no, 'age', 800, 5800)
-                else rand_between($seed, case_no, 'age', 9200, 29000)
-            end as age_days,
-            rand_int($seed, case_no, 'lob', 100) as lob_draw
-        from picked
-    )
+aged as (
+    select
+        *,
+        -- episode start between 2024-01-05 and 2025-08-31, any minute of the day
+        timestamp '2024-01-05 00:00:00' + to_minutes(
+            rand_int($seed, case_no, 'start_day', 605) * 1440
+            + rand_int($seed, case_no, 'start_minute', 1440)
+        ) as t0,
+        case age_band
+            when 'newborn' then rand_between($seed, case_no, 'age', 0, 14)
+            when 'infant' then rand_between($seed, case_no, 'age', 45, 300)
+            when 'child' then rand_between($seed, case_no, 'age', 800, 5800)
+            else rand_between($seed, case_no, 'age', 9200, 29000)
+        end as age_days,
+        rand_int($seed, case_no, 'lob', 100) as lob_draw
+    from picked
+)
 
 select
     case_no,
@@ -72,11 +73,15 @@ select
     t0::date - age_days::integer as birth_date,
     ['F', 'M'][1 + rand_int($seed, case_no, 'sex', 2)] as sex,
     case
-        when age_band <> 'adult' then
-            case when lob_draw < 65 then 'medicaid' when lob_draw < 85 then 'commercial'
-            else 'marketplace' end
-        when age_days >= 65 * 366 then
-            case when lob_draw < 85 then 'medicare' else 'commercial' end
+        when age_band <> 'adult'
+            then
+                case
+                    when lob_draw < 65 then 'medicaid' when lob_draw < 85 then 'commercial'
+                    else 'marketplace'
+                end
+        when age_days >= 65 * 366
+            then
+                case when lob_draw < 85 then 'medicare' else 'commercial' end
         when lob_draw < 45 then 'commercial'
         when lob_draw < 75 then 'medicaid'
         when lob_draw < 95 then 'marketplace'

@@ -1,12 +1,12 @@
 -- Ordinary claim lines fill the run up to exactly $n lines, in blocks of 12 lines.
 create or replace temp table gen_layout as
 with
-    ino as (
-        select
-            count(*) as n_ino_claims,
-            coalesce(sum(n_lines), 0)::bigint as n_ino_lines
-        from ino_claim
-    )
+ino as (
+    select
+        count(*) as n_ino_claims,
+        coalesce(sum(n_lines), 0)::bigint as n_ino_lines
+    from ino_claim
+)
 
 select
     n_ino_claims,

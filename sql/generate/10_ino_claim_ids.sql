@@ -1,15 +1,15 @@
 -- Claim numbers of the iNO claims: after the ordinary claims of the block they fall in.
 create or replace temp table ino_claim_id as
 with
-    placed as (
-        select
-            ino_claim.case_no,
-            ino_claim.claim_seq,
-            ino_claim.ino_claim_ordinal,
-            (ino_claim.ino_claim_ordinal * gen_layout.n_blocks) // gen_layout.n_ino_claims
-                as block_no
-        from ino_claim, gen_layout
-    )
+placed as (
+    select
+        ino_claim.case_no,
+        ino_claim.claim_seq,
+        ino_claim.ino_claim_ordinal,
+        (ino_claim.ino_claim_ordinal * gen_layout.n_blocks) // gen_layout.n_ino_claims
+            as block_no
+    from ino_claim, gen_layout
+)
 
 select
     placed.case_no,

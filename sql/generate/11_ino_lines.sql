@@ -32,10 +32,10 @@ select
     c.rendering_npi,
     c.facility_npi,
     (t.unit_price * 100)::bigint * service_unit_quantity
-        * (90 + rand_int($seed, i.claim_no * 16 + t.line_no, 'charge', 41)) // 100
+    * (90 + rand_int($seed, i.claim_no * 16 + t.line_no, 'charge', 41)) // 100
         as charge_cents,
     charge_cents
-        * (35 + rand_int($seed, i.claim_no * 16 + t.line_no, 'allowed', 46)) // 100
+    * (35 + rand_int($seed, i.claim_no * 16 + t.line_no, 'allowed', 46)) // 100
         as allowed_cents,
     false as denied,
     rand_int($seed, i.claim_no * 16 + t.line_no, 'paid', 28) + 10 as paid_draw,

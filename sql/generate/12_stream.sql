@@ -3,13 +3,13 @@
 -- claim order without a sort, because a scan, unnest and projection keep insertion order.
 create or replace temp table gen_stream as
 with
-    ino_block as (
-        select
-            block_no,
-            list(l order by l.claim_no, l.claim_line_number) as ino_lines
-        from ino_line as l
-        group by block_no
-    )
+ino_block as (
+    select
+        block_no,
+        list(l order by l.claim_no, l.claim_line_number) as ino_lines
+    from ino_line as l
+    group by block_no
+)
 
 select
     gen_block.block_no,

@@ -15,12 +15,14 @@ grouped as (
         claim_id,
         provider_id,
         arg_min(
-            {'episode_id': episode_id, 'encounter_id': encounter_id, 'message': message,
-                'evidence': evidence},
+            {
+                'episode_id': episode_id, 'encounter_id': encounter_id, 'message': message,
+                'evidence': evidence
+            },
             (coalesce(sort_ts, timestamp '0001-01-01'), coalesce(encounter_id, ''))
         ) as first_hit,
         list(distinct encounter_id order by encounter_id)
-            filter (where encounter_id is not null) as encounter_ids
+        filter (where encounter_id is not null) as encounter_ids
     from hits
     group by rule_id, claim_id, provider_id
 ),

@@ -67,9 +67,9 @@ reasons as (
     select
         claim_id,
         string_agg(rule_id || ': ' || message, chr(10) order by rank desc, rule_id)
-            filter (where rank > 0) as reasons,
+        filter (where rank > 0) as reasons,
         string_agg(rule_id || ': ' || message, chr(10) order by rule_id)
-            filter (where rank = 0) as other_notes
+        filter (where rank = 0) as other_notes
     from claim_findings
     group by claim_id
 ),

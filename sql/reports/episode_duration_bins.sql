@@ -20,8 +20,10 @@ bounds as (
 
 binned as (
     select
-        least(floor(greatest(episodes.duration_hours, 0) / bounds.width) * bounds.width,
-            bounds.cap_hours) as bin_start,
+        least(
+            floor(greatest(episodes.duration_hours, 0) / bounds.width) * bounds.width,
+            bounds.cap_hours
+        ) as bin_start,
         bounds.width,
         bounds.cap_hours
     from episodes

@@ -18,8 +18,11 @@ final as (
         max(episodes.duration_hours) as max_hours,
         count(*) filter (where episodes.duration_hours > params.review_after_hours)
             as over_review,
-        count(*) filter (where episodes.duration_hours > params.review_after_hours
-            and not episodes.has_review) as over_review_unreviewed,
+        count(
+            *) filter (
+            where episodes.duration_hours > params.review_after_hours
+            and not episodes.has_review
+        ) as over_review_unreviewed,
         count(*) filter (where episodes.duration_hours > params.long_episode_days * 24)
             as over_long
     from episodes

@@ -23,8 +23,11 @@ section_claims as (
     select
         claim_sections.policy_section,
         count(distinct claim_sections.claim_id) as claims,
-        coalesce(sum(determinations.amount_at_risk) filter (where claim_sections.severity = 'deny'),
-            0)::decimal(18, 2) as amount_at_risk
+        coalesce(
+            sum(determinations.amount_at_risk) filter (where claim_sections.severity = 'deny'),
+            0
+        )::decimal(18, 2
+        ) as amount_at_risk
     from claim_sections
     inner join determinations using (claim_id)
     group by claim_sections.policy_section

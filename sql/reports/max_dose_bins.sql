@@ -17,8 +17,10 @@ bounds as (
 
 binned as (
     select
-        least(floor(greatest(courses.max_dose_ppm, 0) / bounds.width) * bounds.width,
-            bounds.cap_ppm) as bin_start,
+        least(
+            floor(greatest(courses.max_dose_ppm, 0) / bounds.width) * bounds.width,
+            bounds.cap_ppm
+        ) as bin_start,
         bounds.width,
         bounds.cap_ppm
     from courses

@@ -38,7 +38,8 @@ provider_claims as (
 ),
 
 provider_episodes as (
-    select distinct claim_providers.provider_id, claim_episodes.episode_id,
+    select distinct
+        claim_providers.provider_id, claim_episodes.episode_id,
         claim_episodes.duration_hours
     from claim_providers
     inner join claim_episodes using (claim_id)
@@ -49,8 +50,11 @@ episode_stats as (
         provider_episodes.provider_id,
         count(*) as episodes,
         avg(provider_episodes.duration_hours) as mean_episode_hours,
-        avg(case when provider_episodes.duration_hours > params.review_after_hours
-            then 1.0 else 0.0 end) as long_episode_share
+        avg(case
+            when provider_episodes.duration_hours > params.review_after_hours
+                then 1.0
+            else 0.0
+        end) as long_episode_share
     from provider_episodes
     cross join params
     group by provider_episodes.provider_id

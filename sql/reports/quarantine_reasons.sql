@@ -12,10 +12,10 @@ reasons as (
 ),
 
 final as (
-    select source, reason, count(*) as rows
+    select source, reason, count(*) as "rows"  -- noqa: RF06
     from reasons
     group by all
 )
 
 select * from final
-order by source, rows desc, reason
+order by source, "rows" desc, reason  -- noqa: RF06

@@ -18,8 +18,10 @@ final as (
         null as encounter_id,
         episode_id,
         episode_start as sort_ts,
-        format('episode lasted {} h (over {} h) with no medical-director review',
-            duration_hours, review_after_hours) as message,
+        format(
+            'episode lasted {} h (over {} h) with no medical-director review',
+            duration_hours, review_after_hours
+        ) as message,
         to_json({
             'episode_hours': duration_hours, 'episode_start': episode_start,
             'episode_stop': episode_stop, 'course_count': course_count,

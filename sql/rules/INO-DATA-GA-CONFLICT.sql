@@ -21,17 +21,23 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('course documents {} weeks but the claim codes {}', eff_gestational_age_weeks,
-            array_to_string(ga_codes, ', ')) as message,
+        format(
+            'course documents {} weeks but the claim codes {}', eff_gestational_age_weeks,
+            array_to_string(ga_codes, ', ')
+        ) as message,
         to_json({
             'gestational_age_weeks': eff_gestational_age_weeks, 'ga_codes': ga_codes,
             'min_gestational_weeks': min_gestational_weeks
         }) as evidence
     from judged_in
-    where (eff_gestational_age_weeks >= min_gestational_weeks
-            and ga_code_weeks_min < min_gestational_weeks)
-        or (eff_gestational_age_weeks < min_gestational_weeks
-            and ga_code_weeks_max >= min_gestational_weeks)
+    where (
+        eff_gestational_age_weeks >= min_gestational_weeks
+        and ga_code_weeks_min < min_gestational_weeks
+    )
+    or (
+        eff_gestational_age_weeks < min_gestational_weeks
+        and ga_code_weeks_max >= min_gestational_weeks
+    )
 )
 
 select * from final

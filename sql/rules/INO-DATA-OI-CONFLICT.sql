@@ -21,8 +21,10 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('documented OI {} differs from computed OI {} by more than {}%',
-            eff_oxygenation_index, oi_computed, oi_conflict_fraction * 100) as message,
+        format(
+            'documented OI {} differs from computed OI {} by more than {}%',
+            eff_oxygenation_index, oi_computed, oi_conflict_fraction * 100
+        ) as message,
         to_json({
             'oi_documented': eff_oxygenation_index, 'oi_computed': oi_computed, 'fio2': eff_fio2,
             'mean_airway_pressure_cmh2o': eff_mean_airway_pressure_cmh2o,

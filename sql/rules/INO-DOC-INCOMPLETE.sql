@@ -17,23 +17,40 @@ needs as (
             case when is_initiating and delivery_route is null then 'delivery_route' end,
             case when pathway = 'neonatal' and ga_weeks is null then 'gestational_age_weeks' end,
             case when pathway = 'neonatal' and pah_evidence is null then 'pah_evidence' end,
-            case when pathway = 'neonatal' and conventional_therapy_failed is null
-                then 'conventional_therapy_failed' end,
-            case when pathway = 'neonatal' and oi_used is null
-                then 'oxygenation_index (or fio2, mean_airway_pressure_cmh2o, pao2_mmhg)' end,
+            case
+                when pathway = 'neonatal' and conventional_therapy_failed is null
+                    then 'conventional_therapy_failed'
+            end,
+            case
+                when pathway = 'neonatal' and oi_used is null
+                    then 'oxygenation_index (or fio2, mean_airway_pressure_cmh2o, pao2_mmhg)'
+            end,
             case when pathway = 'neonatal' and trial_dose_ppm is null then 'trial_dose_ppm' end,
-            case when pathway = 'neonatal' and not (pao2_pair_complete or oi_pair_complete)
-                then 'trial before/after pair (pao2_mmhg and pao2_post_trial_mmhg, or OI and oi_post_trial)' end,
-            case when pathway = 'perioperative' and alternative_vasodilator_started is null
-                then 'alternative_vasodilator_started' end,
-            case when pathway = 'perioperative' and surgery_context = 'chd_bypass_repair'
-                and pah_evidence is null then 'pah_evidence' end,
-            case when pathway = 'perioperative' and is_infant and ga_weeks is null
-                then 'gestational_age_weeks' end,
-            case when pathway = 'covid' and optimized_ventilation_failed is null
-                then 'optimized_ventilation_failed' end,
-            case when criteria = 'continuation' and fio2_current is null and weaning_started_at is null
-                then 'fio2_current or weaning_started_at' end
+            case
+                when pathway = 'neonatal' and not (pao2_pair_complete or oi_pair_complete)
+                    then 'trial before/after pair (pao2_mmhg and pao2_post_trial_mmhg, or OI and oi_post_trial)'
+            end,
+            case
+                when pathway = 'perioperative' and alternative_vasodilator_started is null
+                    then 'alternative_vasodilator_started'
+            end,
+            case
+                when
+                    pathway = 'perioperative' and surgery_context = 'chd_bypass_repair'
+                    and pah_evidence is null then 'pah_evidence'
+            end,
+            case
+                when pathway = 'perioperative' and is_infant and ga_weeks is null
+                    then 'gestational_age_weeks'
+            end,
+            case
+                when pathway = 'covid' and optimized_ventilation_failed is null
+                    then 'optimized_ventilation_failed'
+            end,
+            case
+                when criteria = 'continuation' and fio2_current is null and weaning_started_at is null
+                    then 'fio2_current or weaning_started_at'
+            end
         ], lambda x: x is not null) as missing_fields
     from judged
 ),
@@ -46,8 +63,10 @@ final as (
         episode_id,
         ino_start as sort_ts,
         'record lacks: ' || array_to_string(missing_fields, ', ') as message,
-        to_json({'missing_fields': missing_fields, 'pathway': pathway,
-            'is_initiating': is_initiating}) as evidence
+        to_json({
+            'missing_fields': missing_fields, 'pathway': pathway,
+            'is_initiating': is_initiating
+        }) as evidence
     from needs
     where len(missing_fields) > 0
 )

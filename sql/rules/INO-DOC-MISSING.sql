@@ -20,7 +20,7 @@ final as (
         null::timestamp as sort_ts,
         format('no iNO course matches this claim ({} to {})', claim_start_date, claim_end_date)
             as message,
-        to_json({'claim_start_date': claim_start_date, 'claim_end_date': claim_end_date})
+        to_json({ 'claim_start_date': claim_start_date, 'claim_end_date': claim_end_date })
             as evidence
     from unlinked
 )

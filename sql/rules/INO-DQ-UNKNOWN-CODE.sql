@@ -23,8 +23,9 @@ final as (
         null as episode_id,
         null::timestamp as sort_ts,
         format('unknown code(s): {}', array_to_string(
-            list_concat(coalesce(unknown_dx, []), coalesce(unknown_px, [])), ', ')) as message,
-        to_json({'unknown_diagnosis_codes': unknown_dx, 'unknown_procedure_codes': unknown_px})
+            list_concat(coalesce(unknown_dx, []), coalesce(unknown_px, [])), ', '
+        )) as message,
+        to_json({ 'unknown_diagnosis_codes': unknown_dx, 'unknown_procedure_codes': unknown_px })
             as evidence
     from unknown
 )

@@ -16,10 +16,11 @@ final as (
         null as encounter_id,
         null as episode_id,
         null::timestamp as sort_ts,
-        format('no supporting diagnosis among {}',
+        format(
+            'no supporting diagnosis among {}',
             coalesce(nullif(array_to_string(dx_codes, ', '), ''), 'no valid diagnosis codes'))
             as message,
-        to_json({'dx_codes': dx_codes}) as evidence
+        to_json({ 'dx_codes': dx_codes }) as evidence
     from flags
     where not has_supporting_dx
 )

@@ -17,9 +17,11 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('iNO was given by {} (policy needs an endotracheal tube or tracheostomy)',
-            delivery_route) as message,
-        to_json({'delivery_route': delivery_route}) as evidence
+        format(
+            'iNO was given by {} (policy needs an endotracheal tube or tracheostomy)',
+            delivery_route
+        ) as message,
+        to_json({ 'delivery_route': delivery_route }) as evidence
     from judged_initiating
     where delivery_route not in ('endotracheal', 'tracheostomy')
 )

@@ -26,9 +26,11 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('no covered indication: age {}, surgery context {}, no COVID-19 code',
+        format(
+            'no covered indication: age {}, surgery context {}, no COVID-19 code',
             case when age_years >= 1 then age_years || ' years' else age_days || ' days' end,
-            coalesce(surgery_context, 'none')) as message,
+            coalesce(surgery_context, 'none')
+        ) as message,
         to_json({
             'age_days': age_days, 'age_years': age_years,
             'surgery_context': surgery_context, 'covid_codes': course_covid_codes

@@ -18,7 +18,7 @@ final as (
         episode_id,
         ino_start as sort_ts,
         'conventional therapy is documented as not failed before iNO' as message,
-        to_json({'pathway': pathway, 'conventional_therapy_failed': conventional_therapy_failed})
+        to_json({ 'pathway': pathway, 'conventional_therapy_failed': conventional_therapy_failed })
             as evidence
     from neonatal
     where conventional_therapy_failed = false

@@ -20,8 +20,10 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('oxygenation index {} ({}) is below {}', oi_used, oi_source,
-            min_oxygenation_index) as message,
+        format(
+            'oxygenation index {} ({}) is below {}', oi_used, oi_source,
+            min_oxygenation_index
+        ) as message,
         to_json({
             'oi': oi_used, 'oi_source': oi_source, 'oi_documented': eff_oxygenation_index,
             'oi_computed': oi_computed, 'fio2': eff_fio2,

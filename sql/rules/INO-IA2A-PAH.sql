@@ -18,7 +18,7 @@ final as (
         episode_id,
         ino_start as sort_ts,
         'newborn course documents no evidence of pulmonary hypertension' as message,
-        to_json({'pathway': pathway, 'pah_evidence': pah_evidence, 'age_days': age_days})
+        to_json({ 'pathway': pathway, 'pah_evidence': pah_evidence, 'age_days': age_days })
             as evidence
     from neonatal
     where pah_evidence = 'none'

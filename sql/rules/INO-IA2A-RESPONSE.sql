@@ -10,7 +10,8 @@
 with
 
 neonatal as (
-    select judged.*, params.max_trial_dose_ppm, params.min_pao2_rise_mmhg,
+    select
+        judged.*, params.max_trial_dose_ppm, params.min_pao2_rise_mmhg,
         params.min_oi_fall_fraction
     from judged
     cross join params
@@ -24,7 +25,8 @@ judged_trials as (
             when trial_dose_ppm > max_trial_dose_ppm then false
             when trial_dose_ppm is null then null
             when not (pao2_pair_complete or oi_pair_complete) then null
-            else coalesce(pao2_pair_complete and pao2_rise_mmhg >= min_pao2_rise_mmhg, false)
+            else
+                coalesce(pao2_pair_complete and pao2_rise_mmhg >= min_pao2_rise_mmhg, false)
                 or coalesce(oi_pair_complete and oi_fall_fraction >= min_oi_fall_fraction, false)
         end as trial_response
     from neonatal
@@ -37,10 +39,14 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        case when trial_dose_ppm > max_trial_dose_ppm
-            then format('trial dose {} ppm exceeds {} ppm', trial_dose_ppm, max_trial_dose_ppm)
-            else format('no response to the {} ppm trial (PaO2 rise {} mmHg, OI fall {})',
-                trial_dose_ppm, shown(pao2_rise_mmhg), shown(oi_fall_fraction))
+        case
+            when trial_dose_ppm > max_trial_dose_ppm
+                then format('trial dose {} ppm exceeds {} ppm', trial_dose_ppm, max_trial_dose_ppm)
+            else
+                format(
+                    'no response to the {} ppm trial (PaO2 rise {} mmHg, OI fall {})',
+                    trial_dose_ppm, shown(pao2_rise_mmhg), shown(oi_fall_fraction)
+                )
         end as message,
         to_json({
             'trial_dose_ppm': trial_dose_ppm, 'pao2_mmhg': pao2_mmhg,

@@ -18,7 +18,7 @@ final as (
         episode_id,
         ino_start as sort_ts,
         'bypass repair of a heart defect without evidence of pulmonary hypertension' as message,
-        to_json({'surgery_context': surgery_context, 'pah_evidence': pah_evidence}) as evidence
+        to_json({ 'surgery_context': surgery_context, 'pah_evidence': pah_evidence }) as evidence
     from perioperative
     where surgery_context = 'chd_bypass_repair' and pah_evidence = 'none'
 )

@@ -17,7 +17,7 @@ final as (
         episode_id,
         ino_start as sort_ts,
         'COVID-19 course but the claim has no ARDS diagnosis (J80)' as message,
-        to_json({'covid_codes': course_covid_codes, 'claim_dx_codes': dx_codes}) as evidence
+        to_json({ 'covid_codes': course_covid_codes, 'claim_dx_codes': dx_codes }) as evidence
     from covid
     where not has_ards_dx
 )

@@ -19,8 +19,10 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('continued at FiO2 {} (below {}) with no weaning protocol', fio2_current,
-            continuation_min_fio2) as message,
+        format(
+            'continued at FiO2 {} (below {}) with no weaning protocol', fio2_current,
+            continuation_min_fio2
+        ) as message,
         to_json({
             'fio2_current': fio2_current, 'weaning_started_at': weaning_started_at,
             'continuation_min_fio2': continuation_min_fio2

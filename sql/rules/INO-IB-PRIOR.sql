@@ -41,8 +41,9 @@ denials as (
     from continuing
     inner join episodes_in using (episode_id)
     inner join initiation_hits as hits
-        on hits.encounter_id = episodes_in.initiating_encounter_id
-        and (hits.billed or hits.claim_id = continuing.claim_id)
+        on
+            hits.encounter_id = episodes_in.initiating_encounter_id
+            and (hits.billed or hits.claim_id = continuing.claim_id)
     group by all
 ),
 
@@ -53,10 +54,12 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('continuation of an episode whose initiating course {}{} failed: {}',
+        format(
+            'continuation of an episode whose initiating course {}{} failed: {}',
             initiating_encounter_id,
             case when initiation_billed then '' else ', billed on no claim' end,
-            array_to_string(denying_rules, ', ')) as message,
+            array_to_string(denying_rules, ', ')
+        ) as message,
         to_json({
             'initiating_encounter_id': initiating_encounter_id,
             'initiation_billed': initiation_billed,

@@ -18,7 +18,7 @@ final as (
         episode_id,
         ino_start as sort_ts,
         format('adult ({} years) treated for ARDS without COVID-19', age_years) as message,
-        to_json({'age_years': age_years, 'ards_codes': ards_codes, 'covid_codes': covid_codes})
+        to_json({ 'age_years': age_years, 'ards_codes': ards_codes, 'covid_codes': covid_codes })
             as evidence
     from adults
     where has_ards_dx and not has_covid_dx

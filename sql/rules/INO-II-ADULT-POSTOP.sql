@@ -17,9 +17,11 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('adult ({} years) treated in surgical context {}', age_years,
-            eff_surgery_context) as message,
-        to_json({'age_years': age_years, 'surgery_context': eff_surgery_context}) as evidence
+        format(
+            'adult ({} years) treated in surgical context {}', age_years,
+            eff_surgery_context
+        ) as message,
+        to_json({ 'age_years': age_years, 'surgery_context': eff_surgery_context }) as evidence
     from adults
     where coalesce(eff_surgery_context, 'none') <> 'none'
 )

@@ -19,7 +19,7 @@ final as (
         ino_start as sort_ts,
         format('claim carries {} code(s) {}', 'bronchopulmonary dysplasia', array_to_string(bpd_codes, ', '))
             as message,
-        to_json({'codes': bpd_codes}) as evidence
+        to_json({ 'codes': bpd_codes }) as evidence
     from scoped
     where len(bpd_codes) > 0
 )

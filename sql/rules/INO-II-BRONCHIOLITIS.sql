@@ -19,7 +19,7 @@ final as (
         ino_start as sort_ts,
         format('claim carries {} code(s) {}', 'acute bronchiolitis', array_to_string(bronchiolitis_codes, ', '))
             as message,
-        to_json({'codes': bronchiolitis_codes}) as evidence
+        to_json({ 'codes': bronchiolitis_codes }) as evidence
     from scoped
     where len(bronchiolitis_codes) > 0
 )

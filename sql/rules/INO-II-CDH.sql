@@ -18,7 +18,8 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('congenital diaphragmatic hernia (codes: {}; status: {}) outside the bridge-to-repair exception',
+        format(
+            'congenital diaphragmatic hernia (codes: {}; status: {}) outside the bridge-to-repair exception',
             array_to_string(cdh_codes, ', '), coalesce(eff_cdh_status, 'not documented'))
             as message,
         to_json({
@@ -26,7 +27,8 @@ final as (
             'surgery_context': eff_surgery_context
         }) as evidence
     from scoped
-    where (len(cdh_codes) > 0 or eff_cdh_status = 'unrepaired')
+    where
+        (len(cdh_codes) > 0 or eff_cdh_status = 'unrepaired')
         and coalesce(eff_cdh_status, '') <> 'bridge_to_repair'
         and coalesce(eff_surgery_context, '') <> 'cdh_preop_ph_crisis'
 )

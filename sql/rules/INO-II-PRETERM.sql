@@ -20,8 +20,10 @@ final as (
         encounter_id,
         episode_id,
         ino_start as sort_ts,
-        format('born at {} weeks ({}), under {} weeks', ga_weeks, ga_source,
-            min_gestational_weeks) as message,
+        format(
+            'born at {} weeks ({}), under {} weeks', ga_weeks, ga_source,
+            min_gestational_weeks
+        ) as message,
         to_json({
             'gestational_age_weeks': ga_weeks, 'ga_source': ga_source, 'ga_codes': ga_codes,
             'age_days': age_days, 'min_gestational_weeks': min_gestational_weeks

@@ -19,7 +19,7 @@ final as (
         ino_start as sort_ts,
         format('claim carries {} code(s) {}', 'sickle-cell crisis', array_to_string(sickle_codes, ', '))
             as message,
-        to_json({'codes': sickle_codes}) as evidence
+        to_json({ 'codes': sickle_codes }) as evidence
     from scoped
     where len(sickle_codes) > 0
 )

@@ -19,7 +19,7 @@ final as (
         episode_id,
         ino_start as sort_ts,
         format('highest dose {} ppm exceeds {} ppm', max_dose_ppm, limit_ppm) as message,
-        to_json({'max_dose_ppm': max_dose_ppm, 'limit_ppm': limit_ppm}) as evidence
+        to_json({ 'max_dose_ppm': max_dose_ppm, 'limit_ppm': limit_ppm }) as evidence
     from linked_courses
     where max_dose_ppm > limit_ppm
 )

@@ -18,8 +18,10 @@ final as (
         null as encounter_id,
         episode_id,
         episode_start as sort_ts,
-        format('episode lasted {} days (over {})', round(duration_hours / 24, 1),
-            long_episode_days) as message,
+        format(
+            'episode lasted {} days (over {})', round(duration_hours / 24, 1),
+            long_episode_days
+        ) as message,
         to_json({
             'episode_hours': duration_hours, 'has_review': has_review,
             'long_episode_days': long_episode_days

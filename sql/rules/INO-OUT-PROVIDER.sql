@@ -7,7 +7,8 @@
 with
 
 provider_episodes as (
-    select distinct claim_providers.provider_id, claim_episodes.episode_id,
+    select distinct
+        claim_providers.provider_id, claim_episodes.episode_id,
         claim_episodes.duration_hours
     from claim_providers
     inner join claim_episodes using (claim_id)
@@ -49,13 +50,17 @@ scored as (
         peers.*,
         centre.*,
         spread.*,
-        case when spread.mad_hours > 0
-            then 0.6745 * (peers.mean_hours - centre.med_hours) / spread.mad_hours end as z_hours,
-        case when spread.mad_rate > 0
-            then 0.6745 * (peers.long_rate - centre.med_rate) / spread.mad_rate end as z_rate,
+        case
+            when spread.mad_hours > 0
+                then 0.6745 * (peers.mean_hours - centre.med_hours) / spread.mad_hours
+        end as z_hours,
+        case
+            when spread.mad_rate > 0
+                then 0.6745 * (peers.long_rate - centre.med_rate) / spread.mad_rate
+        end as z_rate,
         params.provider_z_threshold,
-        (select count(*) from peers) as peer_count
-    from peers
+        (select count(*) from peers) as peer_count  -- noqa: AL04
+    from peers  -- noqa: AL04
     cross join centre
     cross join spread
     cross join params
@@ -69,9 +74,11 @@ final as (
         null as episode_id,
         provider_id,
         null::timestamp as sort_ts,
-        format('provider mean episode {} h (peer median {} h), {}% of episodes over the review window (peer median {}%)',
+        format(
+            'provider mean episode {} h (peer median {} h), {}% of episodes over the review window (peer median {}%)',
             round(mean_hours, 1), round(med_hours, 1), round(long_rate * 100, 1),
-            round(med_rate * 100, 1)) as message,
+            round(med_rate * 100, 1)
+        ) as message,
         to_json({
             'episode_count': episode_count, 'mean_hours': round(mean_hours, 2),
             'long_rate': round(long_rate, 4), 'peer_median_hours': round(med_hours, 2),
