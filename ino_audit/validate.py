@@ -268,7 +268,9 @@ def _run_suite(ctx, gx, source: str, df, as_of: datetime):
     """
     import pandas as pd
 
-    params = {"as_of": pd.Timestamp(as_of)}
+    spec = suite_dicts()[source]
+    # The run date and the suite's own thresholds (meta.parameters, e.g. max_course_days).
+    params = {**spec.get("meta", {}).get("parameters", {}), "as_of": pd.Timestamp(as_of)}
     data = ctx.data_sources.add_pandas(f"{source}-frames")
     batch = data.add_dataframe_asset(source).add_batch_definition_whole_dataframe("all")
 
@@ -283,7 +285,6 @@ def _run_suite(ctx, gx, source: str, df, as_of: datetime):
             result_format=result_format,
         )
 
-    spec = suite_dicts()[source]
     # Each expectation carries its position in the suite, to pair the two passes' results.
     listed = [
         {**e, "meta": {**e.get("meta", {}), "position": i}}
