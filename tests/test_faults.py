@@ -30,9 +30,7 @@ def to_parquet(csv_path: str, path: Path, casts: dict[str, str]) -> str:
     con = duckdb.connect()
     try:
         rel = con.read_csv(csv_path, all_varchar=True)
-        select = ", ".join(
-            f"({casts[c]}) as {c}" if c in casts else c for c in rel.columns
-        )
+        select = ", ".join(f"({casts[c]}) as {c}" if c in casts else c for c in rel.columns)
         con.sql(f"select {select} from rel").write_parquet(str(path))
     finally:
         con.close()
@@ -81,3 +79,50 @@ def test_native_parquet_nan_and_overflow_are_quarantined(tmp_path):
     dets = {r["claim_id"]: r for r in read_csv(out / "determinations.csv")}
     assert set(dets) == {"C-clean-c"}
     assert dets["C-clean-c"]["determination"] == "supported"
+
+
+# ------------------------------------------------------------------ 3. provider ids as markup
+
+
+@pytest.mark.parametrize("provider", ["$\\frac{1}{$", "$x^$", "a$b$c", "\\$100$"])
+def test_provider_ids_are_text_in_charts(provider):
+    """A provider id holding `$...$` (matplotlib mathtext) is drawn as the text it is."""
+    from ino_audit import charts
+
+    rows = [
+        {
+            "provider_id": provider if i == 0 else f"P{i}",
+            "mean_episode_hours": 500.0 if i == 0 else 20.0 + i,
+            "episodes": 10,
+            "is_peer": True,
+            "is_outlier": i == 0,
+        }
+        for i in range(8)
+    ]
+    svg = charts.peer_chart(rows, 48)
+    escaped = provider.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert escaped in svg
+
+
+# ------------------------------------------------------------------ 4. --db that is no database
+
+
+def one_sentence(result) -> str:
+    """Assert a CLI result is exit 2 with one sentence and no traceback; return the sentence."""
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2, text
+    assert "Traceback" not in text and text.endswith(".")
+    return text
+
+
+def test_db_path_that_is_not_a_database_is_refused(tmp_path):
+    """`--db claims.csv` (an existing file that is not DuckDB) is refused, never run in memory."""
+    from tests.conftest import run_cli
+
+    paths = corpus.write_clean(tmp_path / "in")
+    before = Path(paths["claims"]).read_bytes()
+    result = run_cli("audit", paths, tmp_path / "out", "--db", paths["claims"])
+    text = one_sentence(result)
+    assert f"The database {paths['claims']} is not a DuckDB database" in text
+    assert Path(paths["claims"]).read_bytes() == before
+    assert not (tmp_path / "out" / "determinations.csv").exists()
