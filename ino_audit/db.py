@@ -52,6 +52,7 @@ def connect(path: Path, threads: int | None = None, memory_limit: str | None = N
         raise AuditError(f"The database {path} cannot be opened ({e}).") from None
     except duckdb.Error as e:
         raise AuditError(f"The database {path} cannot be opened ({e}).") from None
+    path.chmod(0o600)  # owner-only, also when an earlier version created it readable
     con.execute(f"set threads = {int(threads or os.cpu_count() or 2)}")
     # Sized explicitly: DuckDB's default (80 % of RAM) lets a wide CSV scan grow to many GiB;
     # beyond the limit it spills to the temp directory instead.

@@ -8,6 +8,7 @@ worker only needs the shared storage and the project installed: no database is s
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -47,6 +48,13 @@ def local_stages() -> set[int]:
 def cross_member_stages() -> set[int]:
     """Return the rule stages that compare across members (run after the merge)."""
     return {r.stage for r in registry.rules()} - local_stages()
+
+
+def remove(root: Path) -> None:
+    """Remove the partitions folder: inputs, work databases and results (raw ids, dates)."""
+    if root.is_symlink():
+        root.unlink()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def split(con: duckdb.DuckDBPyConnection, root: Path, parts: int) -> list[Path]:

@@ -202,9 +202,7 @@ def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, 
     return out
 
 
-def _number_checks(
-    col: Column, types: dict[str, str], native: bool
-) -> list[tuple[str, str, str]]:
+def _number_checks(col: Column, types: dict[str, str], native: bool) -> list[tuple[str, str, str]]:
     """Return the checks that keep NaN, infinities and unrepresentable numbers out of a column."""
     name = col.name
     if native and col.type in NOT_IN_TYPE:
