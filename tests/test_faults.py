@@ -199,9 +199,7 @@ def key_file(tmp_path) -> Path:
 # ------------------------------------------------------------------ 5. masked runs write once
 
 
-def test_masked_run_never_writes_raw_ids_even_when_it_stops(
-    extract, tmp_path, key_file, monkeypatch
-):
+def test_masked_run_never_writes_raw_ids_even_when_it_stops(extract, tmp_path, monkeypatch):
     """A masked run that stops right after the contract's CSVs leaves no raw member id in any
     file of --out: every export is written once, from the masked views."""
     from ino_audit import reports
@@ -210,9 +208,10 @@ def test_masked_run_never_writes_raw_ids_even_when_it_stops(
         raise RuntimeError("stopped between the CSVs and the reports")
 
     monkeypatch.setattr(reports, "write_reports", crash)
+    monkeypatch.setenv("INO_AUDIT_MASK_KEY", MASK_KEY)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError):
-        audit_folder(extract, out, mask_members=True, mask_key_file=key_file)
+        audit_folder(extract, out, mask_members=True)
     assert (out / "determinations.csv").exists()
     written = [str(p.relative_to(out)) for p in export_files(out)]
     leaks = [f for f in files_holding(out, PHI[:1]) if f in written]
@@ -407,8 +406,8 @@ def start_audit(paths: dict[str, str], out: Path, tmpdir: Path) -> subprocess.Po
     return cli(*audit_args(paths, out), TMPDIR=str(tmpdir))
 
 
-def kill_when(proc: subprocess.Popen, seen, limit: float = 120) -> None:
-    """SIGKILL the process as soon as `seen()` is true (or when it ends on its own)."""
+def kill_when(proc: subprocess.Popen, seen, limit: float = 120) -> int:
+    """SIGKILL the process as soon as `seen()` is true; return its exit status (-9: killed)."""
     deadline = time.monotonic() + limit
     while proc.poll() is None and not seen() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -416,15 +415,16 @@ def kill_when(proc: subprocess.Popen, seen, limit: float = 120) -> None:
         proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     time.sleep(1.5)  # the helper follows its killed parent within 0.5 s
+    return proc.returncode
 
 
 KILL_POINTS = {
-    # the helper's frames (member ids, birth dates) are written
-    "frames": lambda out: any(out.glob("ino_audit.duckdb.frames/*/*.parquet")),
-    # the workbook is being drafted (xlsxwriter's temporary files)
-    "workbook": lambda out: (out / ".ino-audit-work").exists(),
+    # the helper's frames (member ids, birth dates) are written, wherever they are
+    "frames": lambda out, tmp: any(out.glob("*.frames/*/*.parquet")) or any(tmp.rglob("*.parquet")),
+    # the workbook is being drafted (xlsxwriter's temporary files hold its cells)
+    "workbook": lambda out, tmp: (out / ".ino-audit-work").exists() or any(tmp.glob("tmp*")),
     # the outputs are being written
-    "outputs": lambda out: (out / "determinations.csv").exists(),
+    "outputs": lambda out, tmp: (out / "determinations.csv").exists(),
 }
 
 
@@ -435,10 +435,13 @@ def test_kill_9_leaves_no_phi_in_the_system_temp_folder(tmp_path):
     tmpdir = tmp_path / "system-tmp"
     tmpdir.mkdir()
     out = tmp_path / "out"
+    killed = []
     for point, seen in KILL_POINTS.items():
-        kill_when(start_audit(extract, out, tmpdir), lambda seen=seen: seen(out))
+        status = kill_when(start_audit(extract, out, tmpdir), lambda seen=seen: seen(out, tmpdir))
+        killed += [point] if status == -signal.SIGKILL else []
         assert files_holding(tmpdir, PHI[:1]) == [], point
         assert not list(tmpdir.rglob("*.parquet")), point
+    assert len(killed) >= 2, killed  # the points were reached while the run was alive
     rerun = start_audit(extract, out, tmpdir)
     rerun.communicate(timeout=300)
     assert rerun.returncode == 0
