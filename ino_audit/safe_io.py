@@ -66,13 +66,16 @@ def work_dir(out: Path) -> Path:
 
 
 def clear_work_dir(out: Path) -> None:
-    """Remove the scratch folder and temporary files a killed run left in the output folder."""
+    """Remove the scratch folder and temporary files a killed run left in the output folder.
+
+    DuckDB writes a CSV or Parquet file as `tmp_<name>` first: those carry our suffix too.
+    """
     path = out / WORK_DIR
     if path.is_symlink():
         path.unlink()
     shutil.rmtree(path, ignore_errors=True)
     if out.is_dir():
-        for stale in out.rglob(f".*{TEMP_SUFFIX}*"):
+        for stale in out.rglob(f"*{TEMP_SUFFIX}*"):
             stale.unlink(missing_ok=True)
 
 

@@ -255,7 +255,7 @@ def test_masked_run_keeps_no_key_no_map_and_coarsens_ages(extract, tmp_path, key
     # An infant (211 days) with no pathway: INO-IA2-NONE quotes the age in days.
     members = Path(extract["members"])
     members.write_text(members.read_text().replace("2024-03-01", "2023-08-04", 1))
-    audit_folder(extract, out, mask_members=True, mask_key_file=key_file)
+    reconciles(audit_folder(extract, out, mask_members=True, mask_key_file=key_file))
     assert files_holding(out, (MASK_KEY,)) == []
     con = duckdb.connect(str(out / "ino_audit.duckdb"), read_only=True)
     try:
@@ -284,6 +284,7 @@ def test_outputs_and_database_are_owner_only(extract, tmp_path):
     try:
         out = audit_folder(extract, tmp_path / "out")
         assert os.umask(0o022) == 0o022
+        reconciles(out)
     finally:
         os.umask(before)
     paths = [out, *out.rglob("*")]
@@ -302,6 +303,7 @@ def test_csv_for_people_neutralises_formulas_parquet_stays_exact(extract, tmp_pa
     """Text cells starting with =, +, -, @ get an apostrophe in the CSV files; numbers (also
     negative ones) stay numbers, the columns stay the contract's, Parquet keeps exact ids."""
     out = audit_folder(extract, tmp_path / "out")
+    reconciles(out)
     dets = {d["claim_id"]: d for d in read_csv(out / "determinations.csv")}
     assert list(next(iter(dets.values()))) == [
         "claim_id",
@@ -361,7 +363,7 @@ def test_outputs_never_follow_planted_links(extract, tmp_path):
         (out / name).symlink_to(victim)
         victims[name] = victim
     (out / "validation").symlink_to(outside, target_is_directory=True)
-    audit_folder(extract, out)
+    reconciles(audit_folder(extract, out))
     assert all(v.read_text() == "precious" for v in victims.values())
     assert sorted(p.name for p in outside.iterdir()) == sorted(victims)
     for name in victims:
@@ -394,6 +396,7 @@ def test_frozen_helper_does_not_hang_the_audit(extract, tmp_path, monkeypatch, c
         with contextlib.suppress(ProcessLookupError):
             os.kill(helper, signal.SIGKILL)
     assert "did not answer within 2 s" in caplog.text
+    reconciles(done[0])
     for name in ("determinations.csv", "findings.csv", "quarantine.csv", "dq_findings.csv"):
         assert (done[0] / name).read_bytes() == (plain / name).read_bytes(), name
 
@@ -442,9 +445,13 @@ def test_kill_9_leaves_no_phi_in_the_system_temp_folder(tmp_path):
         assert files_holding(tmpdir, PHI[:1]) == [], point
         assert not list(tmpdir.rglob("*.parquet")), point
     assert len(killed) >= 2, killed  # the points were reached while the run was alive
+    # What a kill inside a write leaves: ours, and DuckDB's own tmp_ file of a COPY.
+    for stale in ("tmp_.findings.csv.x1.ino-audit-tmp", ".summary.json.x2.ino-audit-tmp"):
+        (out / stale).write_text("PHI-MEMBER-1")
     rerun = start_audit(extract, out, tmpdir)
     rerun.communicate(timeout=300)
     assert rerun.returncode == 0
+    reconciles(out)
     assert files_holding(tmpdir, PHI[:1]) == []
     assert not list(out.glob("ino_audit.duckdb.frames/*"))
     assert not (out / ".ino-audit-work").exists() and not list(out.rglob("*.ino-audit-tmp*"))
@@ -502,6 +509,7 @@ def test_partition_inputs_are_removed_after_merge_and_on_failure(
     single = audit_folder(extract, tmp_path / "single", run_id="same")
     audit_claims(*args, str(tmp_path / "parts"), run_id="same", partitions=2)
     assert not (tmp_path / "parts" / "partitions").exists()
+    reconciles(tmp_path / "parts")
     for name in ("determinations.csv", "findings.csv", "quarantine.csv"):
         assert (tmp_path / "parts" / name).read_bytes() == (single / name).read_bytes(), name
 
