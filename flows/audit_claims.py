@@ -6,10 +6,16 @@ and `ino-audit audit` give identical outputs. Finished steps are not redone on a
 records each step's content fingerprint (input SHA-256 and code version) in the database.
 Run it as a script, through `ino-audit audit --prefect`, or serve it on a schedule
 (`ino-audit serve`, or `prefect deploy` with prefect.yaml).
+
+Prefect keeps task and flow states (and their exceptions) on its server. An unexpected error's
+text or traceback may quote input values (PHI), so tasks hand Prefect only its type and the step
+(`StepFailed`); the one-sentence AuditError messages, which never quote values, pass as they are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +25,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.cache_policies import NO_CACHE
 
 from ino_audit import audit as core
-from ino_audit import partition, periods
+from ino_audit import partition, periods, safe_io
 from ino_audit.audit import (
     STEPS,
     AuditConfig,
@@ -28,9 +34,28 @@ from ino_audit.audit import (
     step_evaluate,
     timed,
 )
+from ino_audit.errors import AuditError
 
 # Steps that touch files get retries; the core makes each of them safe to repeat.
 RETRIES = {"step_fingerprint": 2, "step_load": 1, "step_write": 2}
+
+
+class StepFailed(AuditError):
+    """An unexpected error of a step, reduced to its type and the step (its text may be PHI)."""
+
+
+@contextmanager
+def type_and_step_only(step: str) -> Iterator[None]:
+    """Re-raise an unexpected error as StepFailed, without its message, traceback or cause."""
+    failed = None
+    try:
+        yield
+    except AuditError:
+        raise
+    except Exception as e:
+        failed = StepFailed(f"The {step} step stopped unexpectedly ({type(e).__name__}).")
+    if failed is not None:
+        raise failed  # outside the handler: no context chain to the original error
 
 
 @task(cache_policy=NO_CACHE, retry_delay_seconds=5)
@@ -39,7 +64,8 @@ def run_step(run_id: str, step: str) -> float:
     s = core.OPEN_SESSIONS[run_id]
     fn = dict((f.__name__, f) for _, f in STEPS)[step]
     name = step.removeprefix("step_")
-    timed(s, name, fn)
+    with type_and_step_only(name):
+        timed(s, name, fn)
     get_run_logger().info("%s finished in %.2f s", name, s.timings[name])
     return s.timings[name]
 
@@ -48,28 +74,44 @@ def run_step(run_id: str, step: str) -> float:
 def split_partitions(run_id: str, partitions: int) -> list[str]:
     """Write each member partition's inputs as Parquet beside the run's outputs."""
     s = core.OPEN_SESSIONS[run_id]
-    root = s.cfg.out / "partitions"
-    return [str(p) for p in partition.split(s.con, root, partitions)]
+    with type_and_step_only("split-partitions"):
+        return [str(p) for p in partition.split(s.con, partitions_root(run_id), partitions)]
 
 
 @task(cache_policy=NO_CACHE, name="evaluate-partition", retries=1, retry_delay_seconds=5)
 def evaluate_partition(folder: str) -> str:
     """Evaluate one partition's member-local rules (runs on a Dask worker)."""
-    return str(partition.evaluate_part(Path(folder)))
+    with type_and_step_only("evaluate-partition"), safe_io.owner_only():
+        return str(partition.evaluate_part(Path(folder)))
 
 
 @task(cache_policy=NO_CACHE, name="merge-partitions")
 def merge_partitions(run_id: str, results: list[str]) -> None:
     """Union the partitions' results and run the provider rule and outputs on the whole."""
     s = core.OPEN_SESSIONS[run_id]
-    partition.merge(s.con, [Path(r) for r in results])
+    with type_and_step_only("merge-partitions"):
+        partition.merge(s.con, [Path(r) for r in results])
+
+
+def partitions_root(run_id: str) -> Path:
+    """Return the folder of the run's partitions (beside its outputs)."""
+    return core.OPEN_SESSIONS[run_id].cfg.out / "partitions"
 
 
 def evaluate_partitioned(run_id: str, partitions: int) -> None:
-    """Run rule evaluation as one task per member partition, then merge."""
-    folders = split_partitions(run_id, partitions)
-    futures = evaluate_partition.map(folders)
-    merge_partitions(run_id, [f.result() for f in futures])
+    """Run rule evaluation as one task per member partition, then merge.
+
+    The partitions' Parquet files hold raw member ids and birth dates: they are removed after
+    the merge, and also when a step fails (and before the split, if a killed run left some).
+    """
+    root = partitions_root(run_id)
+    partition.remove(root)
+    try:
+        folders = split_partitions(run_id, partitions)
+        futures = evaluate_partition.map(folders)
+        merge_partitions(run_id, [f.result() for f in futures])
+    finally:
+        partition.remove(root)
 
 
 def dask_task_runner(address: str):
@@ -130,6 +172,7 @@ def audit_claims(
     partitions: int = 1,
     mask_members: bool = False,
     policy_map: str | None = None,
+    mask_key_file: str | None = None,
 ) -> dict[str, Any]:
     """Audit every iNO claim of an extract against CP.MP.87 and write the outputs.
 
@@ -154,6 +197,7 @@ def audit_claims(
         memory_limit,
         mask_members=mask_members,
         policy_map=Path(policy_map) if policy_map else None,
+        mask_key_file=Path(mask_key_file) if mask_key_file else None,
         paid_from=paid_from,
         paid_to=paid_to,
         service_from=service_from,

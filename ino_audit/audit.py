@@ -22,15 +22,18 @@ from ino_audit import (
     engine,
     fingerprint,
     load,
+    masking,
     outputs,
     policy,
     policy_map,
     profiling,
+    safe_io,
     sources,
     validate,
     workers,
 )
 from ino_audit.db import connect, transaction
+from ino_audit.errors import AuditError
 
 Say = Callable[[str], None]
 # Open sessions by run id, for Prefect tasks that run in the flow's process and share its
@@ -57,6 +60,7 @@ class AuditConfig:
     service_to: date | None = None
     mask_members: bool = False
     policy_map: Path | None = None  # contract §7: policy version by line of business and state
+    mask_key_file: Path | None = None  # the masking key, outside out (else INO_AUDIT_MASK_KEY)
 
     @property
     def db_path(self) -> Path:
@@ -109,13 +113,29 @@ def new_run_id() -> str:
 
 @contextmanager
 def session(cfg: AuditConfig):
-    """Open the run's database (holding its lock for the whole run) and close it after."""
+    """Open the run's database and hold it and the output folder for the whole run.
+
+    Files and folders are created owner-only (umask 077); a second run into the same output
+    folder or database is refused. Temporary files and helper frames a killed run left are
+    removed first; the masking key is read (never stored) and forgotten after.
+    """
     cfg.run_id = cfg.run_id or new_run_id()
-    con = connect(cfg.db_path, cfg.threads, cfg.memory_limit)
-    try:
-        yield Session(cfg, con)
-    finally:
-        con.close()
+    with safe_io.owner_only(), safe_io.lock_folder(cfg.out):
+        safe_io.clear_work_dir(cfg.out)
+        if cfg.db is None and cfg.db_path.is_symlink():
+            raise AuditError(
+                f"The database {cfg.db_path} is a symbolic link; remove it or give --db."
+            )
+        masking.use_key(masking.load_key(cfg.mask_key_file, cfg.out) if cfg.mask_members else None)
+        con = connect(cfg.db_path, cfg.threads, cfg.memory_limit)
+        try:
+            validate.clear_frames(cfg.db_path)  # the database lock is ours: no run uses them
+            yield Session(cfg, con)
+        finally:
+            masking.use_key(None)
+            validate.clear_frames(cfg.db_path)
+            con.close()
+            safe_io.clear_work_dir(cfg.out)
 
 
 def prepare(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.Policy:
@@ -225,8 +245,12 @@ def step_validate(s: Session) -> None:
 
 
 def step_write(s: Session) -> None:
-    """Write the contract's output files and the run summary."""
+    """Write the contract's output files and the run summary.
+
+    Every export is written once, from the export views (masked when asked), atomically.
+    """
     with profiling.phase("write.tables"):
+        masking.prepare_exports(s.con, s.cfg.mask_members)
         outputs.write_tables(s.con, s.cfg.out)
     assert s.policy is not None
     with profiling.phase("write.summary"):
@@ -251,9 +275,17 @@ def step_write(s: Session) -> None:
         from ino_audit.reports import write_reports  # matplotlib loads only for reports
 
     draft, charts, s.workbook, s.charts = s.workbook, s.charts, None, None
-    write_reports(
-        s.con, s.cfg.out, s.summary, mask_members=s.cfg.mask_members, draft=draft, charts=charts
-    )
+    try:
+        write_reports(
+            s.con,
+            s.cfg.out,
+            s.summary,
+            mask_members=s.cfg.mask_members,
+            draft=draft,
+            charts=charts,
+        )
+    finally:
+        masking.drop_id_map(s.con)  # the member-id map never outlives the exports
     if s.data_docs is not None:
         s.data_docs()
         s.data_docs = None

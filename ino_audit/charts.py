@@ -40,6 +40,8 @@ STYLE = {
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.axisbelow": True,
+    # Labels are text: a provider id such as `$x^$` must not be parsed as mathtext.
+    "text.parse_math": False,
 }
 
 

@@ -61,10 +61,14 @@ def audit(
         bool,
         typer.Option(
             "--mask-members",
-            help="Replace member ids in every export with a keyed hash (MBR-...; key from "
-            "INO_AUDIT_MASK_KEY, else one stored in the database).",
+            help="Replace member ids in every export with a keyed hash (MBR-...) and coarsen "
+            "ages; the key comes from --mask-key-file or INO_AUDIT_MASK_KEY, never the database.",
         ),
     ] = False,
+    mask_key_file: Annotated[
+        Path | None,
+        typer.Option(help="File holding the masking key (outside --out) for --mask-members."),
+    ] = None,
     paid_from: Annotated[
         datetime | None, typer.Option(formats=DATE, help="Audit claims paid on or after.")
     ] = None,
@@ -110,7 +114,7 @@ def audit(
     }
     cfg = AuditConfig(
         claims, encounters, members, out_dir, db, policy_version, None, threads, memory_limit,
-        mask_members=mask_members,
+        mask_members=mask_members, mask_key_file=mask_key_file,
         policy_map=policy_map,
         **{k: v.date() if v else None for k, v in period.items()},
     )
@@ -147,6 +151,7 @@ def run_flow(cfg, partitions: int = 1, dask_address: str = "local") -> dict:
         db=str(cfg.db) if cfg.db else None, threads=cfg.threads, memory_limit=cfg.memory_limit,
         partitions=partitions, mask_members=cfg.mask_members,
         policy_map=str(cfg.policy_map) if cfg.policy_map else None,
+        mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
         **{k: date.fromisoformat(v) if v else None for k, v in period.items()},
     )
 
@@ -186,12 +191,14 @@ def compare_policies(
     debug: bool = DEBUG,
 ) -> None:
     """Audit the same claims under two policy versions; list claims whose outcome changes."""
+    from ino_audit import safe_io
     from ino_audit.audit import AuditConfig
     from ino_audit.compare import compare
 
     cfg = AuditConfig(claims, encounters, members, out_dir, db)
     try:
-        with err.status("Comparing policy versions"):
+        status = err.status("Comparing policy versions")
+        with status, safe_io.owner_only(), safe_io.lock_folder(out_dir):
             result = compare(cfg, base, other)
     except AuditError as e:
         _fail(str(e), debug)
@@ -248,11 +255,13 @@ def validate_extract(
     debug: bool = DEBUG,
 ) -> None:
     """Load and check an extract with the Great Expectations suites, without auditing it."""
+    from ino_audit import safe_io
     from ino_audit.validate import print_summary, run_validation
 
     inputs = {"claims": claims, "encounters": encounters, "members": members}
     try:
-        with err.status("Loading and validating extracts"):
+        status = err.status("Loading and validating extracts")
+        with status, safe_io.owner_only(), safe_io.lock_folder(out_dir):
             summary = run_validation(inputs, out_dir, db)
     except AuditError as e:
         _fail(str(e), debug)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ino_audit import engine, load, policy, policy_map
+from ino_audit import engine, load, policy, policy_map, safe_io
 from ino_audit.audit import AuditConfig, new_run_id, prepare
 from ino_audit.db import connect
 from ino_audit.sqlfiles import run_sql_file
@@ -38,9 +38,9 @@ def compare(cfg: AuditConfig, base_version: str | None, other_version: str) -> C
         engine.evaluate(con)
         con.execute("create or replace table determinations_other as select * from determinations")
         run_sql_file(con, "outputs/policy_comparison.sql")
-        cfg.out.mkdir(parents=True, exist_ok=True)
-        path = cfg.out / "policy_comparison.csv"
-        con.sql("select * from policy_comparison").to_csv(str(path), header=True)
+        path = safe_io.write_csv(
+            con, "select * from policy_comparison", cfg.out / "policy_comparison.csv"
+        )
         changed, effect = con.execute(
             "select count(*), coalesce(sum(dollar_effect), 0) from policy_comparison"
         ).fetchone()

@@ -13,11 +13,32 @@ import duckdb
 from ino_audit.errors import AuditError
 
 DEFAULT_MEMORY_LIMIT = "3GB"
+# A DuckDB database file carries this magic at byte offset 8 of its first block.
+DUCKDB_MAGIC, MAGIC_OFFSET = b"DUCK", 8
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse a path that exists but is not a DuckDB database (DuckDB would read it as data)."""
+    if path.is_dir():
+        raise AuditError(f"The database {path} is a folder; give a database file as --db.")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAGIC_OFFSET + len(DUCKDB_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise AuditError(f"The database {path} cannot be read ({e.strerror}).") from None
+    if head and head[MAGIC_OFFSET:] != DUCKDB_MAGIC:
+        raise AuditError(
+            f"The database {path} is not a DuckDB database; give a new file name or an "
+            "existing ino-audit database as --db."
+        )
 
 
 def connect(path: Path, threads: int | None = None, memory_limit: str | None = None):
     """Open (or create) the database file, sized for this machine, in UTC."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_database_file(path)
     try:
         con = duckdb.connect(str(path))
     except duckdb.IOException as e:
@@ -31,6 +52,7 @@ def connect(path: Path, threads: int | None = None, memory_limit: str | None = N
         raise AuditError(f"The database {path} cannot be opened ({e}).") from None
     except duckdb.Error as e:
         raise AuditError(f"The database {path} cannot be opened ({e}).") from None
+    path.chmod(0o600)  # owner-only, also when an earlier version created it readable
     con.execute(f"set threads = {int(threads or os.cpu_count() or 2)}")
     # Sized explicitly: DuckDB's default (80 % of RAM) lets a wide CSV scan grow to many GiB;
     # beyond the limit it spills to the temp directory instead.

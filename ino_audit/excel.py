@@ -1,8 +1,11 @@
 """The reviewer's workbook, cases.xlsx: cases to work, all findings, providers and run facts.
 
 Every text cell is written with `write_string` (and the workbook is opened with
-strings_to_formulas/urls/numbers off), so an id or message that starts with `=`, `+`, `-`, `@`,
-a tab or a carriage return stays text and is never a formula.
+strings_to_formulas/urls/numbers off: safe_io.XLSX_TEXT_OPTIONS, the workbook's half of the
+formula guard), so an id or message that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+return stays text and is never a formula. The file is written under a hidden temporary name
+beside its target (xlsxwriter's own temporary files in the run's work folder, never the system
+temp folder) and renamed into place when complete.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ino_audit import safe_io
 from ino_audit.sqlfiles import read_sql
 
 MAX_ROWS = 1_048_575  # Excel's row limit minus the header row
@@ -156,17 +160,16 @@ def write_facts(wb: Workbook, facts: list[tuple[str, Any]], fmt: dict) -> None:
             ws.write_string(r, 1, "" if value is None else str(value), fmt["text"])
 
 
-def open_workbook(path: Path) -> Workbook:
-    """Return a new workbook that never turns text into formulas, links or numbers."""
-    return xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "constant_memory": True,
-        },
-    )
+def open_workbook(path: Path, tmpdir: Path | None = None) -> Workbook:
+    """Return a new workbook that never turns text into formulas, links or numbers.
+
+    xlsxwriter's temporary files (they hold the sheets' cells) go to `tmpdir`, the run's work
+    folder beside the output, rather than to the system temp folder.
+    """
+    options = {**safe_io.XLSX_TEXT_OPTIONS, "constant_memory": True}
+    if tmpdir is not None:
+        options["tmpdir"] = str(tmpdir)
+    return xlsxwriter.Workbook(str(path), options)
 
 
 @dataclass
@@ -177,11 +180,13 @@ class Draft:
     fmt: dict[str, Any]
     path: Path
     notes: list[tuple[str, Any]]
+    tmp: Path | None = None  # where the workbook is written before it replaces path
 
 
 def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
     """Write the cases, findings and providers sheets of cases.xlsx (not yet closed)."""
-    wb = open_workbook(path)
+    tmp = safe_io.temp_path(path, ".xlsx")
+    wb = open_workbook(tmp, safe_io.work_dir(path.parent))
     fmt = formats(wb)
     notes = []
     for sheet, sql in SHEETS:
@@ -189,11 +194,13 @@ def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
         written = write_table(wb, sheet, columns, rows, fmt)
         if written < len(rows):
             notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
-    return Draft(wb, fmt, path, notes)
+    return Draft(wb, fmt, path, notes, tmp)
 
 
 def finish_workbook(draft: Draft, facts: list[tuple[str, Any]]) -> Path:
-    """Add the run-facts sheet and write the file; return its path."""
+    """Add the run-facts sheet, write the file and move it into place; return its path."""
     write_facts(draft.wb, facts + draft.notes, draft.fmt)
     draft.wb.close()
+    if draft.tmp is not None:
+        safe_io.commit(draft.tmp, draft.path)
     return draft.path

@@ -1,4 +1,9 @@
-"""Write the contract's output files (contract §4) from the audit tables."""
+"""Write the contract's output files (docs/contract.md §4) from the audit tables.
+
+The CSV files are for people: written from the export views (member ids masked when asked, so a
+raw id never reaches a masked run's files), formula-guarded, atomically and owner-only
+(ino_audit/safe_io.py). The Parquet exports (ino_audit/reports.py) keep exact values.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from ino_audit import safe_io
 
 DETERMINATION_COLUMNS = (
     "claim_id, member_id, determination, nullif(rule_ids, '') as rule_ids, paid_amount, "
@@ -19,26 +26,21 @@ QUARANTINE_COLUMNS = 'source, source_file, source_row, "column", reason'
 DETERMINATIONS = ("supported", "not_supported", "insufficient_documentation", "review_required")
 
 
-def _csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
-    """Write a query's result as CSV with a header (empty cells for nulls)."""
-    con.sql(query).to_csv(str(path), header=True)
-
-
 def write_tables(con: duckdb.DuckDBPyConnection, out: Path) -> None:
-    """Write determinations.csv, findings.csv and quarantine.csv."""
-    out.mkdir(parents=True, exist_ok=True)
-    _csv(
+    """Write determinations.csv, findings.csv and quarantine.csv (export views prepared)."""
+    safe_io.ensure_dir(out)
+    safe_io.write_csv(
         con,
-        f"select {DETERMINATION_COLUMNS} from determinations order by claim_id",
+        f"select {DETERMINATION_COLUMNS} from export_determinations order by claim_id",
         out / "determinations.csv",
     )
-    _csv(
+    safe_io.write_csv(
         con,
-        f"select {FINDING_COLUMNS} from findings "
+        f"select {FINDING_COLUMNS} from export_findings "
         "order by claim_id nulls last, rule_id, provider_id",
         out / "findings.csv",
     )
-    _csv(con, f"select {QUARANTINE_COLUMNS} from quarantine", out / "quarantine.csv")
+    safe_io.write_csv(con, f"select {QUARANTINE_COLUMNS} from quarantine", out / "quarantine.csv")
 
 
 def summary(con: duckdb.DuckDBPyConnection, extra: dict[str, Any]) -> dict[str, Any]:
@@ -79,4 +81,4 @@ def summary(con: duckdb.DuckDBPyConnection, extra: dict[str, Any]) -> dict[str, 
 
 def write_summary(out: Path, data: dict[str, Any]) -> None:
     """Write summary.json."""
-    (out / "summary.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
+    safe_io.write_text(out / "summary.json", json.dumps(data, indent=2, default=str) + "\n")

@@ -8,6 +8,7 @@ worker only needs the shared storage and the project installed: no database is s
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -40,6 +41,13 @@ RESULT_TABLES = (
     "rule_hits",
 )
 MERGE_VIEWS = ("derived/00_macros.sql", "derived/07_views.sql")
+
+
+def remove(root: Path) -> None:
+    """Remove the partitions folder: inputs, work databases and results (raw ids, dates)."""
+    if root.is_symlink():
+        root.unlink()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def split(con: duckdb.DuckDBPyConnection, root: Path, parts: int) -> list[Path]:

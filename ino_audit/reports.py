@@ -17,7 +17,7 @@ import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ino_audit import excel, masking, outputs, workers
+from ino_audit import excel, masking, outputs, safe_io, workers
 from ino_audit.paths import RULES_DIR
 from ino_audit.profiling import phase
 from ino_audit.sqlfiles import read_sql
@@ -87,16 +87,12 @@ def export_query(name: str, parquet: bool) -> str:
     return f"{query} order by {order}"
 
 
-def write_exports(con: duckdb.DuckDBPyConnection, out: Path, csv_too: bool) -> list[Path]:
-    """Write determinations/findings as Parquet (and as CSV again when member ids are masked)."""
-    paths = []
-    for name in EXPORTS:
-        con.sql(export_query(name, parquet=True)).to_parquet(str(out / f"{name}.parquet"))
-        paths.append(out / f"{name}.parquet")
-        if csv_too:
-            con.sql(export_query(name, parquet=False)).to_csv(str(out / f"{name}.csv"), header=True)
-            paths.append(out / f"{name}.csv")
-    return paths
+def write_exports(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
+    """Write determinations/findings as exact Parquet for systems (atomic, owner-only)."""
+    return [
+        safe_io.write_parquet(con, export_query(name, parquet=True), out / f"{name}.parquet")
+        for name in EXPORTS
+    ]
 
 
 def dollars(value: Any) -> str:
@@ -230,7 +226,7 @@ def render_html(
 
 def prepare(con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool) -> None:
     """Create the output folder, the export views (masked when asked) and the checklist view."""
-    out.mkdir(parents=True, exist_ok=True)
+    safe_io.ensure_dir(out)
     masking.prepare_exports(con, mask_members)
     register_checklist(con)
 
@@ -265,7 +261,7 @@ def write_reports(
     if draft is None:
         prepare(con, out, mask_members)
     with phase("write.exports"):
-        paths = write_exports(con, out, csv_too=mask_members)
+        paths = write_exports(con, out)
     files = input_files(summary)
     register_inputs(con, files)
     try:
@@ -278,7 +274,7 @@ def write_reports(
         html = out / "report.html"
         with phase("write.html"):
             svgs = charts() if charts else None
-            html.write_text(render_html(data, facts, summary, at, svgs), encoding="utf-8")
+            safe_io.write_text(html, render_html(data, facts, summary, at, svgs))
         paths.append(html)
     finally:
         con.unregister("report_input_files")

@@ -72,6 +72,18 @@ NATIVE = {
     "bool": ("BOOLEAN",),
 }
 NATIVE["money"] = NATIVE["fio2"] = NATIVE["decimal"]
+# Native types that can hold NaN or an infinity (Parquet FLOAT/DOUBLE).
+FLOATING = ("FLOAT", "DOUBLE", "REAL")
+# The largest magnitude a measurement or count may have: no dose, pressure, gas value, age or
+# unit count reaches it, and products of three such values stay finite. Money is bounded by its
+# type, DECIMAL(18, 2) (under 10^16). Plausibility ranges (FiO2 0.21-1.0, gestational age 22-44
+# weeks, ...) are the Great Expectations suites' (expectations/encounters.json).
+MAX_MAGNITUDE = 1_000_000_000
+NOT_FINITE = "value is NaN, infinite or beyond ±1,000,000,000"
+NOT_IN_TYPE = {
+    "int": "value is not a whole number within the 64-bit range",
+    "money": "value is not an amount (NaN, infinite, or 10^16 or more)",
+}
 
 
 def is_native(col: Column, types: dict[str, str]) -> bool:
@@ -90,11 +102,11 @@ def _native_expr(col: Column, types: dict[str, str]) -> str:
     name = col.name
     match col.type:
         case "int":
-            return f"{name}::bigint"
+            return f"try_cast({name} as bigint)"
         case "decimal":
             return f"{name}::double"
         case "money":
-            return f"{name}::decimal(18, 2)"
+            return f"try_cast({name} as decimal(18, 2))"
         case "fio2":
             return (
                 f"case when {name} > 1 and {name} <= 100 then {name} / 100 else {name} end::double"
@@ -177,6 +189,7 @@ def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, 
                 f"value is not {TYPE_LABEL[col.type]}",
             )
         )
+    out.extend(_number_checks(col, types or {}, native))
     if col.allowed:
         allowed = ", ".join(f"'{v}'" for v in col.allowed)
         out.append(
@@ -187,6 +200,22 @@ def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, 
             )
         )
     return out
+
+
+def _number_checks(col: Column, types: dict[str, str], native: bool) -> list[tuple[str, str, str]]:
+    """Return the checks that keep NaN, infinities and unrepresentable numbers out of a column."""
+    name = col.name
+    if native and col.type in NOT_IN_TYPE:
+        # A native value the target type cannot hold (NaN or 1e300 as money, a HUGEINT line).
+        cond = f"{name} is not null and {typed_expr(col, types)} is null"
+        return [(cond, name, NOT_IN_TYPE[col.type])]
+    if col.type not in ("decimal", "fio2"):
+        return []  # text money and whole numbers: try_cast already refuses NaN and infinities
+    if native and types.get(name, "").split("(")[0] not in FLOATING:
+        return []  # DECIMAL and integer columns hold finite values only
+    v = f"{name}::double" if native else f"try_cast({_raw(name)} as double)"
+    cond = f"coalesce(not isfinite({v}) or abs({v}) > {MAX_MAGNITUDE}, false)"
+    return [(cond, name, NOT_FINITE)]
 
 
 def _issue(column: str, reason: str) -> str:

@@ -43,7 +43,7 @@ from typing import Any
 
 import duckdb
 
-from ino_audit import workers
+from ino_audit import safe_io, workers
 from ino_audit.db import transaction
 from ino_audit.paths import EXPECTATIONS_DIR
 from ino_audit.profiling import phase
@@ -268,7 +268,9 @@ def _run_suite(ctx, gx, source: str, df, as_of: datetime):
     """
     import pandas as pd
 
-    params = {"as_of": pd.Timestamp(as_of)}
+    spec = suite_dicts()[source]
+    # The run date and the suite's own thresholds (meta.parameters, e.g. max_course_days).
+    params = {**spec.get("meta", {}).get("parameters", {}), "as_of": pd.Timestamp(as_of)}
     data = ctx.data_sources.add_pandas(f"{source}-frames")
     batch = data.add_dataframe_asset(source).add_batch_definition_whole_dataframe("all")
 
@@ -283,7 +285,6 @@ def _run_suite(ctx, gx, source: str, df, as_of: datetime):
             result_format=result_format,
         )
 
-    spec = suite_dicts()[source]
     # Each expectation carries its position in the suite, to pair the two passes' results.
     listed = [
         {**e, "meta": {**e.get("meta", {}), "position": i}}
@@ -325,10 +326,48 @@ def validate_file(source: str, path: str, dtypes: dict[str, str], as_of: datetim
     return validate_frame(source, df, as_of)
 
 
+FRAMES_SUFFIX = ".frames"
+
+
+def frames_root(database: Path) -> Path:
+    """Return the folder beside a database where the helper's frames are written."""
+    return database.parent / (database.name + FRAMES_SUFFIX)
+
+
+def clear_frames(database: Path) -> None:
+    """Remove frames a killed run left beside its database (they hold member ids and dates)."""
+    root = frames_root(database)
+    if root.is_symlink():
+        root.unlink()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def frames_folder(con: duckdb.DuckDBPyConnection) -> Iterator[Path]:
+    """Yield a new owner-only folder for frames beside the database; remove it after."""
+    folder = new_frames_folder(con)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_frames_folder(con: duckdb.DuckDBPyConnection) -> Path:
+    """Return a new owner-only folder for frames beside the database (never the system temp)."""
+    ((path,),) = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    if not path:  # an in-memory database (tests): nothing to be beside
+        return Path(tempfile.mkdtemp(prefix="ino-audit-frames-"))
+    root = frames_root(Path(path))
+    root.mkdir(mode=0o700, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=root, prefix="run-"))
+
+
 def _write_frame(
     con: duckdb.DuckDBPyConnection, source: str, folder: Path
 ) -> tuple[str, dict[str, str]]:
-    """Write a suite's frame as Parquet into a private temporary folder; return path and dtypes."""
+    """Write a suite's frame as Parquet into a private folder; return path and dtypes."""
     rel, dtypes = frame_relation(con, source)
     path = folder / f"{source}.parquet"
     rel.write_parquet(str(path))
@@ -347,7 +386,7 @@ class Pending:
     """Suites running in the helper process on frames written before the rules started."""
 
     as_of: datetime
-    folder: tempfile.TemporaryDirectory
+    folder: Path  # the frames beside the database, removed once the results are in
     result: Callable[[], dict[str, SuiteRun]]
 
 
@@ -360,9 +399,9 @@ def start(con: duckdb.DuckDBPyConnection) -> Pending | None:
     if not workers.enabled() or _validated(con):
         return None
     as_of = datetime.now(UTC).replace(tzinfo=None)
-    folder = tempfile.TemporaryDirectory(prefix="ino-audit-frames-")
+    folder = new_frames_folder(con)
     with phase("validate.write_frames"):
-        frames = {s: _write_frame(con, s, Path(folder.name)) for s in SUITE_TABLES}
+        frames = {s: _write_frame(con, s, folder) for s in SUITE_TABLES}
     return Pending(as_of, folder, workers.submit(validate_files, frames, as_of))
 
 
@@ -390,13 +429,13 @@ def _run_suites(
     if pending is not None:
         with phase("validate.wait_helper"):
             runs = pending.result()
-        pending.folder.cleanup()
+        shutil.rmtree(pending.folder, ignore_errors=True)
     stale = False
-    with tempfile.TemporaryDirectory(prefix="ino-audit-frames-") as tmp:
+    with frames_folder(con) as tmp:
         for source, table in SUITE_TABLES.items():
             with phase(f"validate.suite_{source}"):
                 run = None if stale else runs.get(source)
-                rows, failures, result = run or _suite_run(con, source, as_of, Path(tmp))
+                rows, failures, result = run or _suite_run(con, source, as_of, tmp)
             with phase("validate.apply"):
                 con.register("gx_failures", failures)
                 run_sql_file(con, "staging/validation_apply.sql", source=source, table=table)
@@ -451,7 +490,7 @@ def check_if_needed(con: duckdb.DuckDBPyConnection, pending: Pending | None = No
     """Validate the loaded tables unless done with these suites; return rows newly quarantined."""
     if _validated(con):
         if pending is not None:
-            pending.folder.cleanup()
+            shutil.rmtree(pending.folder, ignore_errors=True)
         return 0
     before = _gx_quarantined(con)
     check(con, pending=pending)
@@ -493,12 +532,12 @@ def summary_dict(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def _write_results(con: duckdb.DuckDBPyConnection, folder: Path, run_id: str) -> dict[str, dict]:
     """Write validation/<suite>.json for this run; return the results by suite."""
-    folder.mkdir(parents=True, exist_ok=True)
+    safe_io.ensure_dir(folder)
     results = {}
     for suite, text in con.execute("select suite, result from validation_results").fetchall():
         data = json.loads(text)
         data.setdefault("meta", {})["ino_audit_run_id"] = run_id
-        (folder / f"{suite}.json").write_text(json.dumps(data, indent=2) + "\n")
+        safe_io.write_text(folder / f"{suite}.json", json.dumps(data, indent=2) + "\n")
         results[suite] = data
     return results
 
@@ -531,6 +570,8 @@ def _data_docs(results: dict[str, dict], folder: Path, run_id: str) -> Path:
                 )
             ctx.build_data_docs()
             site = Path(tmp) / "gx" / "uncommitted" / "data_docs" / "local_site"
+            if target.is_symlink():  # a planted link is replaced, never followed
+                target.unlink()
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(site, target)
     return target
@@ -557,9 +598,7 @@ def start_files(
     """
     folder = out / "validation"
     results = _write_results(con, folder, run_id)
-    con.sql(read_sql("staging/dq_findings_csv.sql")).to_csv(
-        str(out / "dq_findings.csv"), header=True
-    )
+    safe_io.write_csv(con, read_sql("staging/dq_findings_csv.sql"), out / "dq_findings.csv")
     if not data_docs:
         return folder, lambda: (None, None)
     try:
@@ -611,14 +650,14 @@ def run_validation(
         stats = load.load(con, inputs)
         seconds = time.perf_counter() - t
         summary = validate(con, out, run_id)
-        con.sql(read_sql("staging/quarantine_csv.sql")).to_csv(
-            str(out / "quarantine.csv"), header=True
-        )
+        safe_io.write_csv(con, read_sql("staging/quarantine_csv.sql"), out / "quarantine.csv")
     finally:
         con.close()
     summary.seconds += seconds
     summary.extra["sources"] = {s: asdict(v) for s, v in stats.items()}
-    (out / "validation" / "summary.json").write_text(json.dumps(summary.as_dict(), indent=2) + "\n")
+    safe_io.write_text(
+        out / "validation" / "summary.json", json.dumps(summary.as_dict(), indent=2) + "\n"
+    )
     return summary
 
 

@@ -5,25 +5,32 @@ next to it slows the query about as much as it gains; a separate process does no
 started on first use (spawn, so it never inherits DuckDB's threads), kept for the life of the
 process (tests and reruns pay its start-up once), and given work as plain files and values.
 Set INO_AUDIT_WORKERS=0 to do everything in-process; a helper that dies is replaced by
-in-process work, never by a failed audit.
+in-process work, never by a failed audit. Every wait on the helper is bounded
+(INO_AUDIT_HELPER_TIMEOUT seconds, default 600): a helper that does not answer in time (frozen,
+stopped, swapping) is killed, the work runs in-process, and a warning line says so.
 """
 
 from __future__ import annotations
 
 import atexit
 import importlib
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as WaitTimeout
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 _pool: ProcessPoolExecutor | None = None
 NICENESS = 10
+TIMEOUT_ENV = "INO_AUDIT_HELPER_TIMEOUT"
+DEFAULT_TIMEOUT_SECONDS = 600.0
+log = logging.getLogger("ino_audit.workers")
 
 
 def enabled() -> bool:
@@ -69,6 +76,22 @@ def _executor() -> ProcessPoolExecutor:
     return _pool
 
 
+def timeout_seconds() -> float:
+    """Return how long to wait for the helper (INO_AUDIT_HELPER_TIMEOUT, default 600 s)."""
+    try:
+        return max(float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_SECONDS)), 0.1)
+    except ValueError:
+        return DEFAULT_TIMEOUT_SECONDS
+
+
+def _kill() -> None:
+    """Kill the helper process (SIGKILL ends a stopped process too) and forget its pool."""
+    if _pool is not None:
+        for process in list((_pool._processes or {}).values()):
+            process.kill()
+    _discard()
+
+
 def _discard() -> None:
     """Forget a pool that failed; the next use starts a new one."""
     global _pool
@@ -88,10 +111,14 @@ def warm(module: str) -> None:
 
 
 def _broken(e: BaseException) -> bool:
-    """Whether an error means the helper itself failed (not the work it ran)."""
+    """Whether an error means the helper itself failed (not the work it ran).
+
+    Work still queued on a helper that was killed for not answering is cancelled.
+    """
+    from concurrent.futures import CancelledError
     from concurrent.futures.process import BrokenProcessPool
 
-    return isinstance(e, BrokenProcessPool | OSError | EOFError)
+    return isinstance(e, BrokenProcessPool | OSError | EOFError | CancelledError)
 
 
 def submit(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -110,8 +137,17 @@ def submit(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
 
     def result() -> T:
         if future is not None:
+            wait = timeout_seconds()
             try:
-                return future.result()
+                return future.result(timeout=wait)
+            except WaitTimeout:
+                log.warning(
+                    "The helper process did not answer within %g s; it was stopped and its work "
+                    "(%s) runs in this process.",
+                    wait,
+                    getattr(fn, "__name__", "work"),
+                )
+                _kill()
             except Exception as e:
                 if not _broken(e):
                     raise

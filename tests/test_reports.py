@@ -89,9 +89,9 @@ def hostile_run(tmp_path_factory) -> Path:
 
 def test_cases_xlsx_lists_every_flagged_claim_and_has_no_formula(hostile_run):
     """Every non-supported claim is a row (formula-like ids kept as text); no cell is a formula."""
-    flagged = [
-        d for d in read_csv(hostile_run / "determinations.csv") if d["determination"] != "supported"
-    ]
+    # The Parquet export keeps exact ids (determinations.csv guards formula-looking text).
+    exact = duckdb.sql(f"select * from '{hostile_run}/determinations.parquet'").df()
+    flagged = [d for d in exact.to_dict("records") if d["determination"] != "supported"]
     rows = sheet_rows(hostile_run / "cases.xlsx", "Cases")
     assert {r["Claim ID"] for r in rows} == {d["claim_id"] for d in flagged}
     assert {r["Member ID"] for r in rows} == {d["member_id"] for d in flagged}
@@ -226,12 +226,14 @@ def mask_inputs(folder: Path) -> dict[str, str]:
 
 
 def test_masking_hides_member_ids_and_is_stable(tmp_path, monkeypatch):
-    """With mask_members no raw member id is in any export; reruns on one database agree."""
+    """With mask_members no raw member id is in any export; reruns with one key agree."""
     monkeypatch.delenv(masking.KEY_ENV, raising=False)
     inputs = mask_inputs(tmp_path)
     db = tmp_path / "audit.duckdb"
-    first = audit_folder(inputs, tmp_path / "one", db=db, mask_members=True)
-    second = audit_folder(inputs, tmp_path / "two", db=db, mask_members=True)
+    key = tmp_path / "mask.key"
+    key.write_text("a key kept away from the outputs\n")
+    first = audit_folder(inputs, tmp_path / "one", db=db, mask_members=True, mask_key_file=key)
+    second = audit_folder(inputs, tmp_path / "two", db=db, mask_members=True, mask_key_file=key)
     raw = {r["member_id"] for r in read_csv(Path(inputs["members"]))}
     for out in (first, second):
         assert all((out / n).exists() for n in EXPORTS)

@@ -36,9 +36,9 @@ def outputs(out: Path) -> dict[str, object]:
     return found
 
 
-def cli(*args: str) -> subprocess.Popen:
-    """Start `ino-audit` in its own process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def cli(*args: str, **env_vars: str) -> subprocess.Popen:
+    """Start `ino-audit` in its own process (with extra environment variables)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_vars}
     return subprocess.Popen(
         [sys.executable, "-m", "ino_audit.cli", *args],
         cwd=ROOT,

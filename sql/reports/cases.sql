@@ -58,7 +58,7 @@ claim_findings as (
         findings.message,
         findings.evidence,
         severities.rank
-    from findings
+    from export_findings as findings  -- ages coarsened when member ids are masked
     inner join severities using (severity)
     semi join flagged using (claim_id)
 ),

@@ -1,7 +1,8 @@
 -- Frame the encounters suite (expectations/encounters.json) validates: every loaded course,
 -- plus cross-file facts (null when they cannot be judged): the member is in the members
 -- extract, an explicit claim_id names an iNO claim of the claims extract, the course starts on
--- or after the member's birth date.
+-- or after the member's birth date; and the course's length in days (course_days), for the
+-- implausibly-long-course warning.
 with
 
 courses as (
@@ -23,7 +24,8 @@ final as (
         case when courses.claim_id is not null then claims_in.claim_id is not null end
             as claim_in_extract,
         case when members_in.birth_date is not null
-            then courses.ino_start::date >= members_in.birth_date end as starts_after_birth
+            then courses.ino_start::date >= members_in.birth_date end as starts_after_birth,
+        epoch(courses.ino_stop - courses.ino_start) / 86400.0 as course_days
     from courses
     left join members_in on members_in.member_id = courses.member_id
     left join claims_in on claims_in.claim_id = courses.claim_id

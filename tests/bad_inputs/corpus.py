@@ -583,6 +583,72 @@ ROW_FAULTS: list[Fault] = [
         member=False,
         claim=True,
     ),
+    # --- numbers that are not finite, or beyond any measurement (issue 13, item 1)
+    *(
+        Fault(f"nan_{column}", source, "quarantine", column, "NaN, infinite", fields={column: text})
+        for source, column, text in (
+            ("encounters", "oxygenation_index", "NaN"),
+            ("encounters", "gestational_age_weeks", "inf"),
+            ("encounters", "mean_airway_pressure_cmh2o", "1e400"),
+            ("encounters", "fio2", "nan"),
+            ("encounters", "fio2_current", "-Infinity"),
+            ("encounters", "pao2_mmhg", "Infinity"),
+            ("encounters", "pao2_post_trial_mmhg", "NaN"),
+            ("encounters", "oi_post_trial", "inf"),
+            ("encounters", "trial_dose_ppm", "NaN"),
+            ("encounters", "max_dose_ppm", "5e12"),
+            ("claims", "service_unit_quantity", "NaN"),
+        )
+    ),
+    *(
+        Fault(f"nan_{column}", "claims", "quarantine", column, "not an amount", fields={column: t})
+        for column, t in (
+            ("paid_amount", "NaN"),
+            ("charge_amount", "inf"),
+            ("allowed_amount", "1e20"),
+        )
+    ),
+    Fault(
+        "line_number_nan",
+        "claims",
+        "quarantine",
+        "claim_line_number",
+        "not a whole number",
+        fields={"claim_line_number": "NaN"},
+    ),
+    # --- stops and ends after the run date; implausibly long courses (issue 13, item 2)
+    Fault(
+        "open_ended_course",
+        "encounters",
+        "quarantine",
+        "ino_stop",
+        "after the run date",
+        fields={"ino_stop": "9999-12-31T00:00"},
+    ),
+    Fault(
+        "claim_ends_in_9999",
+        "claims",
+        "quarantine",
+        "claim_end_date",
+        "after the run date",
+        fields={"claim_end_date": "9999-12-31"},
+    ),
+    Fault(
+        "line_ends_in_9999",
+        "claims",
+        "quarantine",
+        "claim_line_end_date",
+        "after the run date",
+        fields={"claim_line_start_date": "2024-03-01", "claim_line_end_date": "9999-12-31"},
+    ),
+    Fault(
+        "course_of_90_days",
+        "encounters",
+        "warning",
+        "ino_stop",
+        "be_between",
+        fields={"ino_stop": "2024-05-31T08:00"},
+    ),
     # --- last: an unterminated quote runs to the end of the file
     Fault(
         "unterminated_quote",
