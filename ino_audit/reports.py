@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ino_audit import excel, masking, outputs, workers
 from ino_audit.paths import RULES_DIR
 from ino_audit.profiling import phase
+from ino_audit.sampling.pages import samples_of
 from ino_audit.sqlfiles import read_sql
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -207,8 +208,9 @@ def render_html(
     summary: dict[str, Any],
     at: datetime,
     svgs: dict[str, str] | None = None,
+    sampling: list[Row] | None = None,
 ) -> str:
-    """Render the report page (`svgs`: the charts if drawn already)."""
+    """Render the report page (`svgs`: the charts if drawn already; `sampling`: its samples)."""
     outliers = sum(1 for p in data["providers"] if p["is_outlier"])
     return (
         environment()
@@ -224,6 +226,7 @@ def render_html(
             dq_rules=[
                 r for r in data["by_rule"] if r["rule_id"].startswith(("INO-DQ", "INO-DATA"))
             ],
+            sampling=sampling or [],
         )
     )
 
@@ -278,7 +281,8 @@ def write_reports(
         html = out / "report.html"
         with phase("write.html"):
             svgs = charts() if charts else None
-            html.write_text(render_html(data, facts, summary, at, svgs), encoding="utf-8")
+            sampling = samples_of(out)
+            html.write_text(render_html(data, facts, summary, at, svgs, sampling), encoding="utf-8")
         paths.append(html)
     finally:
         con.unregister("report_input_files")
