@@ -98,25 +98,33 @@ def weights(sizes: np.ndarray, sds: np.ndarray, allocation: str) -> np.ndarray:
 
 
 def allocate(total: int, sizes: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Split `total` claims over strata by shares: at least 2 each, at most N_h (largest rest)."""
+    """Split `total` claims over strata by shares: at least 2 each, at most N_h (largest rest).
+
+    The continuous allocation is clip(lambda x share_h, min_h, N_h) with lambda found by
+    bisection so that it sums to the total; whole claims then go by largest remainder.
+    """
     sizes = sizes.astype(int)
     lo = np.minimum(sizes, MIN_PER_STRATUM)
     total = int(min(max(total, lo.sum()), sizes.sum()))
-    target = np.zeros(len(sizes))
-    fixed = np.zeros(len(sizes), dtype=bool)
-    for _ in range(len(sizes) + 1):
-        free = ~fixed
-        w = shares[free] if shares[free].sum() > 0 else sizes[free].astype(float)
-        target[free] = (total - target[fixed].sum()) * w / w.sum()
-        low, high = free & (target < lo), free & (target > sizes)
-        if not (low | high).any():
-            break
-        target[low], target[high] = lo[low], sizes[high]
-        fixed |= low | high
+    w = shares + 1e-12 * sizes / max(int(sizes.sum()), 1)  # a share of 0 still fills last
+
+    def filled(scale: float) -> np.ndarray:
+        return np.clip(scale * w, lo, sizes)
+
+    low, high = 0.0, 1.0
+    while filled(high).sum() < total:
+        high *= 2
+    for _ in range(200):
+        mid = (low + high) / 2
+        low, high = (mid, high) if filled(mid).sum() < total else (low, mid)
+    target = filled(high)
     base = np.clip(np.floor(target + 1e-9).astype(int), lo, sizes)
-    room = np.where(base < sizes, target - base, -np.inf)
-    for h in np.argsort(-room, kind="stable")[: max(total - int(base.sum()), 0)]:
-        base[h] += 1
+    short = total - int(base.sum())
+    rest = target - base
+    if short > 0:
+        base[np.argsort(-np.where(base < sizes, rest, -np.inf), kind="stable")[:short]] += 1
+    elif short < 0:
+        base[np.argsort(np.where(base > lo, rest, np.inf), kind="stable")[:-short]] -= 1
     return base
 
 

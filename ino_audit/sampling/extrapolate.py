@@ -54,7 +54,7 @@ def cents(value: float) -> float:
 
 def dollars_toward(value: float, point: float) -> float:
     """Round a confidence limit to the whole dollar toward the point estimate."""
-    tolerance = 1e-6 * max(1.0, abs(value))
+    tolerance = 1e-9 * max(1.0, abs(value))  # binary noise only
     if value < point:
         return float(math.ceil(value - tolerance))
     return float(math.floor(value + tolerance))
