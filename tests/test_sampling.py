@@ -23,6 +23,7 @@ from ino_audit.sampling import design
 from ino_audit.sampling.estimate import estimate
 from ino_audit.sampling.extrapolate import run_extrapolation
 from tests.conftest import read_csv
+from tests.test_flow import prefect_server  # noqa: F401  (module fixture: temporary server)
 
 MONEY = st.floats(min_value=0, max_value=50_000, allow_nan=False, allow_infinity=False)
 
@@ -446,3 +447,19 @@ def test_sample_period_filter_uses_the_audit_database(audited, tmp_path):
     assert 0 < len(read_csv(tmp_path / "s" / "frame.csv")) == inside
     plan = json.loads((tmp_path / "s" / "sampling_plan.json").read_text())
     assert plan["universe"]["period"]["service_from"] == first.isoformat()
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_flow_draws_the_same_sample_and_extrapolates(audited, drawn, tmp_path):
+    """The sample-and-extrapolate flow draws what the CLI drew, then extrapolates the review."""
+    from flows.sample_extrapolate import sample_and_extrapolate
+
+    out = tmp_path / "flow"
+    first = sample_and_extrapolate(str(audited), str(out), 42, universe="flagged", size=12)
+    assert first["extrapolation"] is None
+    assert (out / "sample.csv").read_bytes() == (drawn / "sample.csv").read_bytes()
+    reviewed = reviewed_from_audit(audited, drawn, tmp_path / "reviewed.csv")
+    second = sample_and_extrapolate(str(audited), str(out), 42, reviewed=str(reviewed))
+    assert second["plan"] is None  # the sample under review is never drawn again
+    direct = run_extrapolation(drawn / "frame.csv", reviewed, tmp_path / "direct")
+    assert second["extrapolation"]["overall"] == direct["overall"]

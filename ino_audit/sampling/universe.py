@@ -82,7 +82,8 @@ def period_filter(con: duckdb.DuckDBPyConnection, audit_dir: Path, summary: dict
         return "true"
     db = audit_database(audit_dir, summary)
     try:
-        con.execute(f"attach '{db.as_posix()}' as audit_db (read_only)")
+        quoted = db.as_posix().replace("'", "''")
+        con.execute(f"attach '{quoted}' as audit_db (read_only)")
     except duckdb.Error as e:
         raise AuditError(
             f"The audit database {db} could not be opened (is an audit still running?)."
