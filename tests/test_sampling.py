@@ -296,6 +296,18 @@ def test_precision_sizing_matches_cochran():
     assert n2 == math.ceil(exact - 1e-9)
 
 
+@pytest.mark.parametrize("allocation", design.ALLOCATIONS)
+@pytest.mark.parametrize("basis", [[], ["--error-rate", "0.3"],
+                                   ["--expected-sd", "5000", "--expected-mean", "2000"]])
+def test_precision_sizing_reaches_its_target(small_audit, tmp_path, allocation, basis):
+    """The sized design's anticipated precision meets the target, with caps and minimums."""
+    sample_ids(small_audit, tmp_path / "s", 8, "--strata", "4", "--precision", "8",
+               "--confidence", "95", "--allocation", allocation, *basis)
+    sizing = json.loads((tmp_path / "s" / "sampling_plan.json").read_text())["design"]["sizing"]
+    assert sizing["method"] == "precision" and sizing["confidence_pct"] == 95
+    assert sizing["anticipated_precision_pct"] <= 8
+
+
 def test_sample_is_fast_on_a_large_frame(tmp_path):
     """300,000 claims (ten times a 10 M-line audit's iNO claims) sample in seconds."""
     audit = fake_audit(tmp_path / "big", 300_000, seed=9)

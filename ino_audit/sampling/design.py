@@ -143,6 +143,28 @@ def size_for_precision(
     return math.ceil(numerator / denominator - 1e-9) if denominator > 0 else 0
 
 
+def smallest_size(
+    sizes: np.ndarray, sds: np.ndarray, shares: np.ndarray, half_width: float, z: float
+) -> int:
+    """Return the least total whose allocation (minimums and caps applied) meets `half_width`.
+
+    Starts from the closed form, which assumes no stratum is capped at N_h; where caps or
+    minimums bind, the least size that still reaches the target is found by bisection.
+    """
+    start = size_for_precision(sizes, sds, shares, half_width, z)
+
+    def meets(total: int) -> bool:
+        return z * anticipated_se(sizes, sds, allocate(total, sizes, shares)) <= half_width
+
+    if meets(start):
+        return start
+    low, high = start, int(sizes.sum())  # a census of the sampled strata always meets it
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if meets(mid) else (mid, high)
+    return high
+
+
 def anticipated_se(sizes: np.ndarray, sds: np.ndarray, n: np.ndarray) -> float:
     """Return the standard error the design expects: sqrt(sum N_h (N_h - n_h) S_h^2 / n_h)."""
     var = np.divide(sizes * (sizes - n) * sds**2, n, out=np.zeros(len(n)), where=n > 0)

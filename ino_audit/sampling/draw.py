@@ -167,7 +167,7 @@ def size_sample(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray, sure: 
     sizes = np.bincount(codes, minlength=k)
     z = design.z_value(confidence)
     half_width = precision / 100 * total_expected
-    n = design.size_for_precision(sizes, sds, shares, half_width, z)
+    n = design.smallest_size(sizes, sds, shares, half_width, z)
     record = {
         "method": "precision",
         "precision_pct": precision,
