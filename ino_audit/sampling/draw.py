@@ -238,17 +238,20 @@ def number_frame(con: duckdb.DuckDBPyConnection, claim_ids: np.ndarray, stratum:
 
 
 def write_files(con: duckdb.DuckDBPyConnection, out: Path, sizes: dict[int, int]) -> None:
-    """Write frame.csv and sample.csv."""
-    con.execute(
-        "create or replace table sample_sizes as select * from (values "
-        + ", ".join(f"({h}, {n})" for h, n in sizes.items())
-        + ") as t(stratum, sample_size)"
-        if sizes else "create or replace table sample_sizes (stratum int, sample_size int)"
+    """Write frame.csv, draw the sample (table `drawn`) and write sample.csv."""
+    con.register(
+        "sample_sizes",
+        pa.table({"stratum": pa.array(list(sizes), pa.int32()),
+                  "sample_size": pa.array(list(sizes.values()), pa.int64())}),
     )
     con.sql("select claim_id, stratum, paid_amount from frame order by claim_id").to_csv(
         str(out / FILES["frame"]), header=True
     )
-    con.sql(read_sql("sampling/sample.sql")).to_csv(str(out / FILES["sample"]), header=True)
+    con.execute(read_sql("sampling/sample.sql"))
+    con.sql(
+        "select claim_id, stratum, paid_amount, random_number, selection_order from drawn "
+        "order by stratum, selection_order"
+    ).to_csv(str(out / FILES["sample"]), header=True)
 
 
 def run_sample(cfg: SampleConfig) -> dict[str, Any]:

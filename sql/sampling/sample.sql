@@ -1,5 +1,6 @@
--- The drawn sample (contract §5 sample.csv): in each stratum the claims whose rank is within the
--- stratum's sample size, in stratum and selection order.
+-- The drawn sample: in each stratum the frame claims whose rank is within the stratum's sample
+-- size (table `drawn`, read by sample.csv and the reviewers' worksheet).
+create or replace table drawn as
 with
 
 frame as (
@@ -11,16 +12,11 @@ sizes as (
 ),
 
 final as (
-    select
-        frame.claim_id,
-        frame.stratum,
-        frame.paid_amount,
-        frame.random_number,
-        frame.selection_order
+    select frame.*
     from frame
     inner join sizes using (stratum)
     where frame.selection_order <= sizes.sample_size
 )
 
 select * from final
-order by stratum, selection_order
+order by stratum, selection_order;
