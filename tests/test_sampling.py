@@ -475,3 +475,25 @@ def test_flow_draws_the_same_sample_and_extrapolates(audited, drawn, tmp_path):
     assert second["plan"] is None  # the sample under review is never drawn again
     direct = run_extrapolation(drawn / "frame.csv", reviewed, tmp_path / "direct")
     assert second["extrapolation"]["overall"] == direct["overall"]
+
+
+def test_filled_in_worksheet_is_accepted_as_results(audited, drawn, tmp_path):
+    """The reviewers' worksheet, filled in, extrapolates like the CSV of the same amounts."""
+    book = openpyxl.load_workbook(drawn / "review_worksheet.xlsx")
+    sheet = book["Sample"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("Overpayment") + 1
+    at_risk = {r["claim_id"]: float(r["amount_at_risk"])
+               for r in read_csv(audited / "determinations.csv")}
+    for row in range(2, sheet.max_row + 1):
+        claim = sheet.cell(row, header.index("Claim ID") + 1).value
+        sheet.cell(row, column).value = at_risk[claim]
+    book.save(tmp_path / "filled.xlsx")
+    a = run_extrapolation(drawn / "frame.csv", tmp_path / "filled.xlsx", tmp_path / "a")
+    csv_results = reviewed_from_audit(audited, drawn, tmp_path / "reviewed.csv")
+    b = run_extrapolation(drawn / "frame.csv", csv_results, tmp_path / "b")
+    assert a["overall"] == b["overall"]
+    sheet.cell(3, column).value = None
+    book.save(tmp_path / "gap.xlsx")
+    with pytest.raises(Exception, match="row 2, column overpayment"):
+        run_extrapolation(drawn / "frame.csv", tmp_path / "gap.xlsx", tmp_path / "c")

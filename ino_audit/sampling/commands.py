@@ -154,7 +154,9 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
     def extrapolate(
         frame: Annotated[Path, typer.Option(help="frame.csv written by ino-audit sample.")],
         results: Annotated[
-            Path, typer.Option(help="Reviewed CSV: claim_id, overpayment (or audited_amount).")
+            Path,
+            typer.Option(help="Reviewed CSV (claim_id, overpayment or audited_amount), or the "
+                         "filled-in review_worksheet.xlsx."),
         ],
         out_dir: Annotated[Path, typer.Option("--out", help="Folder for extrapolation.json.")],
         report: bool = REPORT,

@@ -41,6 +41,7 @@ class Reviewed:
     """The frame and the reviewed sample, checked and lined up by stratum."""
 
     labels: list[str]
+    claim_ids: np.ndarray  # the reviewed claims
     frame_sizes: np.ndarray
     codes: np.ndarray  # stratum index of each reviewed claim
     overpayments: np.ndarray
@@ -60,18 +61,30 @@ def dollars_toward(value: float, point: float) -> float:
     return float(math.floor(value + tolerance))
 
 
-def read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
-    """Read a CSV file as text columns; refuse a missing file, bad CSV or missing column."""
+def read_rows(path: Path) -> pd.DataFrame:
+    """Read a CSV file, or the Sample sheet of a review worksheet (.xlsx), as text columns."""
+    if path.suffix.lower() == ".xlsx":
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        df = sheets.get("Sample", next(iter(sheets.values())))
+        return df.fillna("")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+
+
+def read_table(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
+    """Read a table; refuse a missing file, unreadable content or a missing column.
+
+    Headers match without case, spaces or underscores mattering ("Claim ID" is claim_id).
+    """
     if not path.is_file():
         raise AuditError(f"The {what} file {path} does not exist.")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                         encoding="utf-8")
+        df = read_rows(path)
     except pd.errors.EmptyDataError:
         raise AuditError(f"The {what} file {path} is empty.") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
-        raise AuditError(f"The {what} file {path} is not a readable UTF-8 CSV file.") from None
-    df.columns = [str(c).strip().lower() for c in df.columns]
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, KeyError):
+        raise AuditError(f"The {what} file {path} is not a readable UTF-8 CSV file or "
+                         "review worksheet.") from None
+    df.columns = ["_".join(str(c).strip().lower().split()) for c in df.columns]
     for column in required:
         if column not in df.columns:
             raise AuditError(f"The {what} file {path} has no column {column}.")
@@ -125,7 +138,7 @@ def stratum_order(labels: np.ndarray) -> list[str]:
 
 def read_frame(path: Path) -> tuple[pd.Series, pd.Series, list[str]]:
     """Return the frame's stratum and paid amount by claim id, and its stratum labels."""
-    df = read_csv(path, ("claim_id", "stratum", "paid_amount"), "frame")
+    df = read_table(path, ("claim_id", "stratum", "paid_amount"), "frame")
     ids = texts(df, "claim_id", path)
     strata = texts(df, "stratum", path)
     paid = amounts(df, "paid_amount", path)
@@ -136,7 +149,7 @@ def read_frame(path: Path) -> tuple[pd.Series, pd.Series, list[str]]:
 def read_results(path: Path, frame_strata: pd.Series,
                  frame_paid: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the reviewed claims' ids, overpayments and paid amounts, checked against the frame."""
-    df = read_csv(path, ("claim_id",), "results")
+    df = read_table(path, ("claim_id",), "results")
     given = [c for c in ("overpayment", "audited_amount") if c in df.columns]
     if not given:
         raise AuditError(f"The results file {path} has neither an overpayment nor an "
@@ -180,7 +193,8 @@ def reviewed(frame: Path, results: Path) -> Reviewed:
                 f"Stratum {label} of {frame} has {n[h]} reviewed claim(s) in {results}; its "
                 f"estimate needs at least 2 (or all {frame_sizes[h]})."
             )
-    return Reviewed(labels, frame_sizes, codes, values, int(np.sum(values > paid_of + 0.005)))
+    over_paid = int(np.sum(values > paid_of + 0.005))
+    return Reviewed(labels, ids, frame_sizes, codes, values, over_paid)
 
 
 def limits(i: Interval, point: float) -> dict[str, Any]:
@@ -306,8 +320,7 @@ def run_extrapolation(frame: Path, results: Path, out: Path) -> dict[str, Any]:
         "sampling_plan_seed": plan.get("seed") if plan else None,
     }
     result = result_json(est, data, inputs)
-    ids = pd.read_csv(results, dtype=str, usecols=lambda c: c.strip().lower() == "claim_id")
-    result["warnings"] += plan_warnings(frame, plan, ids.iloc[:, 0].str.strip().to_numpy())
+    result["warnings"] += plan_warnings(frame, plan, data.claim_ids)
     out.mkdir(parents=True, exist_ok=True)
     (out / "extrapolation.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     from ino_audit.sampling.pages import write_extrapolation_page
