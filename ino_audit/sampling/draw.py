@@ -127,11 +127,10 @@ def plan_design(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray) -> Des
     sizes = np.bincount(codes, minlength=k)
     paid_sd = design.group_sd(codes, paid[~sure], k)
     shares = design.weights(sizes, paid_sd, cfg.allocation)
-    sizing, total = size_sample(cfg, paid, at_risk, sure, codes, k, shares)
+    sizing, total, sds = size_sample(cfg, paid, at_risk, sure, codes, k, shares)
     n = design.allocate(total, sizes, shares) if k else np.zeros(0, dtype=int)
-    if sizing.get("expected_std_dev_by_stratum") is not None:
-        se = design.anticipated_se(sizes, np.array(sizing["expected_std_dev_by_stratum"]), n)
-        half = design.z_value(sizing["confidence_pct"]) * se
+    if sds is not None:
+        half = design.z_value(sizing["confidence_pct"]) * design.anticipated_se(sizes, sds, n)
         sizing["anticipated_precision_pct"] = round(100 * half / sizing["expected_total"], 2)
     stratum = np.empty(len(paid), dtype=int)
     stratum[~sure] = codes + 1
@@ -148,10 +147,11 @@ def plan_design(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray) -> Des
 
 
 def size_sample(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray, sure: np.ndarray,
-                codes: np.ndarray, k: int, shares: np.ndarray) -> tuple[dict[str, Any], int]:
-    """Return the sizing record and the total size of the sampled (non-certainty) strata."""
+                codes: np.ndarray, k: int,
+                shares: np.ndarray) -> tuple[dict[str, Any], int, np.ndarray | None]:
+    """Return the sizing record, the size of the sampled strata and their expected spreads."""
     if cfg.size is not None:
-        return {"method": "size", "size": cfg.size}, cfg.size
+        return {"method": "size", "size": cfg.size}, cfg.size, None
     precision = cfg.precision if cfg.precision is not None else 10.0
     confidence = cfg.confidence if cfg.confidence is not None else 90.0
     expected = expected_of(cfg, at_risk)
@@ -182,7 +182,7 @@ def size_sample(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray, sure: 
         "expected_std_dev_by_stratum": [round(float(s), 2) for s in sds],
         "size": n,
     }
-    return record, n
+    return record, n, sds
 
 
 def stratum_facts(number: int, lower: float | None, upper: float | None, paid: np.ndarray,
