@@ -88,6 +88,9 @@ def sample_and_extrapolate(
     size: int | None = None,
     precision: float | None = None,
     confidence: float | None = None,
+    error_rate: float | None = None,
+    expected_sd: float | None = None,
+    expected_mean: float | None = None,
     paid_from: date | None = None,
     paid_to: date | None = None,
     service_from: date | None = None,
@@ -100,8 +103,8 @@ def sample_and_extrapolate(
     if reviewed is None or not (out_dir / FILES["frame"]).is_file():
         cfg = SampleConfig(
             Path(audit_dir), out_dir, seed, universe, strata, stratify, certainty_above,
-            allocation, size, precision, confidence,
-            period=Period(paid_from, paid_to, service_from, service_to),
+            allocation, size, precision, confidence, error_rate, expected_sd, expected_mean,
+            Period(paid_from, paid_to, service_from, service_to),
         )
         plan = draw_sample(cfg)
     if reviewed is not None:

@@ -1,7 +1,7 @@
 """Printable pages: extrapolation.html, and the sampling section of the compliance report.
 
-The compliance report (report.html) shows every sample drawn into a direct subfolder of the
-audit's output folder (the layout `ino-audit sample --from AUDIT --out AUDIT/sampling`
+The compliance report (report.html) shows every sample drawn into the audit's output folder or
+a direct subfolder of it (the layout `ino-audit sample --from AUDIT --out AUDIT/sampling`
 suggests), with its extrapolation once there is one. `sample` and `extrapolate` refresh the
 report when they write into such a folder, from the audit database opened read-only.
 """
@@ -38,20 +38,22 @@ def load_json(path: Path) -> dict[str, Any] | None:
 def samples_of(audit_dir: Path) -> list[dict[str, Any]]:
     """Return the samples drawn into subfolders of an audit folder, with their extrapolations."""
     found = []
-    for plan_path in sorted(audit_dir.glob("*/sampling_plan.json")):
+    plans = [audit_dir / "sampling_plan.json", *sorted(audit_dir.glob("*/sampling_plan.json"))]
+    for plan_path in (p for p in plans if p.is_file()):
         plan = load_json(plan_path)
         if plan:
             extrapolation = load_json(plan_path.parent / "extrapolation.json")
-            found.append({"folder": plan_path.parent.name, "plan": plan,
+            folder = "." if plan_path.parent == audit_dir else plan_path.parent.name
+            found.append({"folder": folder, "plan": plan,
                           "extrapolation": extrapolation})
     return found
 
 
 def audit_folder_of(out: Path) -> Path | None:
-    """Return the audit folder that `out` is a direct subfolder of, if it is one."""
-    parent = out.resolve().parent
-    if (parent / "summary.json").is_file() and (parent / "report.html").is_file():
-        return parent
+    """Return the audit folder that `out` is, or is a direct subfolder of, if any."""
+    for folder in (out.resolve(), out.resolve().parent):
+        if (folder / "summary.json").is_file() and (folder / "report.html").is_file():
+            return folder
     return None
 
 
