@@ -497,3 +497,17 @@ def test_filled_in_worksheet_is_accepted_as_results(audited, drawn, tmp_path):
     book.save(tmp_path / "gap.xlsx")
     with pytest.raises(Exception, match="row 2, column overpayment"):
         run_extrapolation(drawn / "frame.csv", tmp_path / "gap.xlsx", tmp_path / "c")
+
+
+def test_spreadsheet_saved_csv_is_read(drawn, tmp_path):
+    """A byte-order mark, "Claim ID" headers and "$1,234.56" amounts read as plain numbers."""
+    sample = read_csv(drawn / "sample.csv")
+    plain = write_results(tmp_path / "plain.csv", [(r["claim_id"], 1234.56) for r in sample])
+    saved = tmp_path / "saved.csv"
+    saved.write_text(
+        "\ufeffClaim ID,Overpayment\n" + "".join(f'{r["claim_id"]},"$1,234.56"\n' for r in sample),
+        encoding="utf-8",
+    )
+    a = run_extrapolation(drawn / "frame.csv", plain, tmp_path / "a")
+    b = run_extrapolation(drawn / "frame.csv", saved, tmp_path / "b")
+    assert a["overall"] == b["overall"]

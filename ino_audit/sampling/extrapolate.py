@@ -67,13 +67,14 @@ def read_rows(path: Path) -> pd.DataFrame:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str)
         df = sheets.get("Sample", next(iter(sheets.values())))
         return df.fillna("")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                       encoding="utf-8-sig")  # a spreadsheet's byte-order mark is not a header
 
 
 def read_table(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
     """Read a table; refuse a missing file, unreadable content or a missing column.
 
-    Headers match without case, spaces or underscores mattering ("Claim ID" is claim_id).
+    Headers match whatever their case and spacing ("Claim ID" is claim_id).
     """
     if not path.is_file():
         raise AuditError(f"The {what} file {path} does not exist.")
@@ -109,9 +110,13 @@ def texts(df: pd.DataFrame, column: str, path: Path) -> np.ndarray:
 
 
 def amounts(df: pd.DataFrame, column: str, path: Path, optional: bool = False) -> np.ndarray:
-    """Return a money column as floats (NaN where empty and optional); refuse bad numbers."""
+    """Return a money column as floats (NaN where empty and optional); refuse bad numbers.
+
+    A dollar sign and thousands separators, as a spreadsheet saves formatted money, are allowed.
+    """
     raw = df[column].str.strip()
-    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
+    plain = raw.str.replace(r"^\$|(?<=\d),(?=\d{3})", "", regex=True)
+    values = pd.to_numeric(plain, errors="coerce").to_numpy(dtype=float, copy=True)
     empty = (raw == "").to_numpy()
     if not optional:
         refuse_at(path, empty, column, "is empty")
