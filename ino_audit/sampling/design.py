@@ -1,11 +1,11 @@
 """Sample design: strata by paid amount, sample size from a precision target, allocation.
 
 Boundaries follow the cumulative square-root-of-frequency rule (Dalenius and Hodges; Cochran,
-Sampling Techniques, 3rd ed., §5A.7) or give each stratum an equal share of the paid dollars;
+Sampling Techniques, 3rd ed., ch. 5A) or give each stratum an equal share of the paid dollars;
 claims paid at or above a certainty threshold form a stratum reviewed in full. The size that
 reaches a precision E (dollars) at confidence z is Cochran's n = N^2 S^2 / ((E/z)^2 + N S^2) for
 one stratum and n = (sum N_h^2 S_h^2 / w_h) / ((E/z)^2 + sum N_h S_h^2) for allocation shares
-w_h (Cochran §5.9). Every function works on whole arrays; loops run over strata, never claims.
+w_h (Cochran ch. 5). Every function works on whole arrays; loops run over strata, never claims.
 """
 
 from __future__ import annotations
