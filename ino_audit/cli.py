@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from ino_audit.errors import AuditError
+from ino_audit.sampling.commands import register as register_sampling
 
 app = typer.Typer(
     help="Audit paid inhaled nitric oxide (iNO) claims against clinical policy CP.MP.87.",
@@ -312,6 +313,9 @@ def generate(
     except AuditError as e:
         _fail(str(e), debug)
     out.print(", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" written to {out_dir}")
+
+
+register_sampling(app, _fail)  # sample, extrapolate (contract §5)
 
 
 def main() -> None:

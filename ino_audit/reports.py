@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ino_audit import excel, masking, outputs, safe_io, workers
 from ino_audit.paths import RULES_DIR
 from ino_audit.profiling import phase
+from ino_audit.sampling.pages import samples_of
 from ino_audit.sqlfiles import read_sql
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -203,8 +204,9 @@ def render_html(
     summary: dict[str, Any],
     at: datetime,
     svgs: dict[str, str] | None = None,
+    sampling: list[Row] | None = None,
 ) -> str:
-    """Render the report page (`svgs`: the charts if drawn already)."""
+    """Render the report page (`svgs`: the charts if drawn already; `sampling`: its samples)."""
     outliers = sum(1 for p in data["providers"] if p["is_outlier"])
     return (
         environment()
@@ -220,6 +222,7 @@ def render_html(
             dq_rules=[
                 r for r in data["by_rule"] if r["rule_id"].startswith(("INO-DQ", "INO-DATA"))
             ],
+            sampling=sampling or [],
         )
     )
 
@@ -274,7 +277,8 @@ def write_reports(
         html = out / "report.html"
         with phase("write.html"):
             svgs = charts() if charts else None
-            safe_io.write_text(html, render_html(data, facts, summary, at, svgs))
+            sampling = samples_of(out)
+            safe_io.write_text(html, render_html(data, facts, summary, at, svgs, sampling))
         paths.append(html)
     finally:
         con.unregister("report_input_files")
