@@ -18,11 +18,15 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ino_audit.recovery import columns as review
 from ino_audit.sqlfiles import read_sql
 
 MAX_ROWS = 1_048_575  # Excel's row limit minus the header row
 WIDTH_SAMPLE = 500
-WRAPPED = {"reasons", "records_to_request", "other_notes", "evidence", "message", "outlier_message"}
+WRAPPED = {
+    "note", "reasons", "records_to_request", "other_notes", "evidence", "message",
+    "outlier_message",
+}
 LABELS = {
     "claim_id": "Claim ID",
     "member_id": "Member ID",
@@ -45,6 +49,7 @@ SHEETS = (
     ("Cases", "reports/cases.sql"),
     ("Findings", "reports/findings_list.sql"),
     ("Providers", "reports/providers.sql"),
+    ("Review by rule", "reports/review_by_rule.sql"),
 )
 Writer = Callable[[Worksheet, int, int, Any], Any]
 
@@ -67,6 +72,18 @@ def formats(wb: Workbook) -> dict[str, Any]:
         "number": wb.add_format({"num_format": "0.0##", "valign": "top"}),
         "share": wb.add_format({"num_format": "0.0%", "valign": "top"}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        # Reviewer input cells: unlocked on the protected Cases sheet, shaded.
+        **{
+            f"input_{k}": wb.add_format(
+                {"locked": False, "bg_color": "#FFF8E1", "valign": "top", **extra}
+            )
+            for k, extra in (
+                ("text", {}),
+                ("wrap", {"text_wrap": True}),
+                ("money", {"num_format": "#,##0.00"}),
+                ("date", {"num_format": "yyyy-mm-dd"}),
+            )
+        },
     }
 
 
@@ -88,14 +105,13 @@ def kind(column: str, sql_type: str) -> str:
 
 def writer(k: str, fmt: dict[str, Any]) -> Writer:
     """Return the cell writer for a column kind (text always through write_string)."""
-    if k in ("text", "wrap"):
-        f = fmt[k]
+    base, f = k.removeprefix("input_"), fmt.get(k)  # input_*: reviewer cells, unlocked
+    if base in ("text", "wrap"):
         return lambda ws, r, c, v: ws.write_string(r, c, str(v), f)
-    if k == "date":
-        return lambda ws, r, c, v: ws.write_datetime(r, c, v, fmt["date"])
-    if k == "bool":
+    if base == "date":
+        return lambda ws, r, c, v: ws.write_datetime(r, c, v, f)
+    if base == "bool":
         return lambda ws, r, c, v: ws.write_boolean(r, c, bool(v))
-    f = fmt[k]
     return lambda ws, r, c, v: ws.write_number(r, c, float(v), f)
 
 
@@ -110,16 +126,29 @@ def width(column: str, k: str, values: Sequence[Any]) -> float:
 
 
 def write_table(
-    wb: Workbook, name: str, columns: list[tuple[str, str]], rows: list[tuple], fmt: dict
+    wb: Workbook,
+    name: str,
+    columns: list[tuple[str, str]],
+    rows: list[tuple],
+    fmt: dict,
+    inputs: Sequence[str] = (),
 ) -> int:
-    """Write one sheet: header, rows, frozen header, autofilter, widths; return rows written."""
+    """Write one sheet: header, rows, frozen header, autofilter, widths; return rows written.
+
+    With `inputs`, those columns are the reviewer's (unlocked, validated) and the sheet is
+    protected, so every other cell stays as written.
+    """
     ws = wb.add_worksheet(name)
-    kinds = [kind(c, t) for c, t in columns]
+    kinds = [("input_" if c in inputs else "") + kind(c, t) for c, t in columns]
     writers = [writer(k, fmt) for k in kinds]
     rows = rows[:MAX_ROWS]
     sample = rows[:WIDTH_SAMPLE]
     for c, ((column, _), k) in enumerate(zip(columns, kinds, strict=True)):
-        ws.set_column(c, c, width(column, k, [r[c] for r in sample]))
+        base = k.removeprefix("input_")
+        unlocked = fmt[k] if base != k else None
+        ws.set_column(c, c, width(column, base, [r[c] for r in sample]), unlocked)
+    if inputs:
+        protect_inputs(ws, [c for c, _ in columns], len(rows), inputs)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     for c, (column, _) in enumerate(columns):
@@ -129,6 +158,15 @@ def write_table(
             if value is not None:
                 writers[c](ws, r, c, value)
     return len(rows)
+
+
+def protect_inputs(ws: Worksheet, names: list[str], n_rows: int, inputs: Sequence[str]) -> None:
+    """Add the reviewer columns' validation lists and protect the rest of the sheet."""
+    for name, rule in review.VALIDATIONS.items():
+        if name in inputs and name in names:
+            c = names.index(name)
+            ws.data_validation(1, c, max(n_rows, 1), c, rule)
+    ws.protect("", {"autofilter": True, "sort": False, "format_columns": True})
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[tuple[str, str]], list[tuple]]:
@@ -186,9 +224,13 @@ def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
     notes = []
     for sheet, sql in SHEETS:
         columns, rows = query(con, sql)
-        written = write_table(wb, sheet, columns, rows, fmt)
+        inputs = review.INPUT_COLUMNS if sheet == review.CASES_SHEET else ()
+        written = write_table(wb, sheet, columns, rows, fmt, inputs)
         if written < len(rows):
             notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
+        if inputs:  # the copy review import compares protected cells with
+            write_table(wb, review.WRITTEN_SHEET, columns, rows, fmt)
+            wb.get_worksheet_by_name(review.WRITTEN_SHEET).very_hidden()
     return Draft(wb, fmt, path, notes)
 
 
