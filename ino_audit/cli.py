@@ -1,4 +1,4 @@
-"""Command line: `ino-audit audit`, `ino-audit generate` (contract §4)."""
+"""Command line: `ino-audit audit`, `ino-audit generate` (contract §4); review and recovery (§6)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from ino_audit.errors import AuditError
+from ino_audit.recovery.cli import register as register_recovery
 
 app = typer.Typer(
     help="Audit paid inhaled nitric oxide (iNO) claims against clinical policy CP.MP.87.",
@@ -287,6 +288,10 @@ def generate(
     except AuditError as e:
         _fail(str(e), debug)
     out.print(", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" written to {out_dir}")
+
+
+# Review and recovery after the audit (contract §6): records-requests, review, recover.
+register_recovery(app, _fail)
 
 
 def main() -> None:
