@@ -153,10 +153,13 @@ def write_table(
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     for c, (column, _) in enumerate(columns):
         ws.write_string(0, c, label(column), fmt["header"])
+    blanks = [fmt[k] if k.startswith("input_") else None for k in kinds]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if value is not None:
                 writers[c](ws, r, c, value)
+            elif blanks[c] is not None:  # an empty reviewer cell, written so it stays unlocked
+                ws.write_blank(r, c, None, blanks[c])
     return len(rows)
 
 

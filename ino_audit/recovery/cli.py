@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from ino_audit.errors import AuditError
 
@@ -30,7 +29,7 @@ TEMPLATE = typer.Option(help="Jinja2 HTML letter template replacing the shipped 
 MASK = typer.Option("--mask-members", help="Mask member ids a template shows (keyed hash).")
 DEBUG = typer.Option(False, "--debug", help="Show the full traceback when something fails.")
 
-out = Console()
+out = Console(soft_wrap=True)  # sentences stay whole (tables still fit the width)
 review_app = typer.Typer(
     help="Reviewer decisions: import them (cases.xlsx or CSV) and see the queue.",
     no_args_is_help=True,
@@ -63,13 +62,8 @@ def print_import(result, console: Console) -> None:
         f"{len(result.refused):,} refused, {len(result.conflicts):,} conflicting."
     )
     for title, items in (("Refused", result.refused), ("Conflicting (kept)", result.conflicts)):
-        if items:
-            table = Table(title=title)
-            for col in (result.row_word, "claim", "reason"):
-                table.add_column(col)
-            for row, claim, reason in items:
-                table.add_row(str(row), claim, reason)
-            console.print(table)
+        for row, claim, reason in items:
+            console.print(f"{title}: {result.row_word} {row}, claim {claim or '?'}: {reason}.")
 
 
 def register(app: typer.Typer, fail: Fail) -> None:

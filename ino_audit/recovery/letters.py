@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from decimal import Decimal
@@ -62,6 +63,8 @@ def render_pdf(template: Path, context: dict[str, Any], out: Path) -> Path:
     except TemplateError as e:
         raise AuditError(f"The letter template {template} cannot be rendered ({e}).") from None
     from weasyprint import HTML  # loads Pango: only where letters are written
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-subsetting notices
 
     out.parent.mkdir(parents=True, exist_ok=True)
     HTML(string=html, base_url=str(template.parent)).write_pdf(str(out))
