@@ -225,15 +225,18 @@ def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
     wb = open_workbook(path)
     fmt = formats(wb)
     notes = []
+    cases: tuple[list, list] = ([], [])
     for sheet, sql in SHEETS:
         columns, rows = query(con, sql)
         inputs = review.INPUT_COLUMNS if sheet == review.CASES_SHEET else ()
         written = write_table(wb, sheet, columns, rows, fmt, inputs)
         if written < len(rows):
             notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
-        if inputs:  # the copy review import compares protected cells with
-            write_table(wb, review.WRITTEN_SHEET, columns, rows, fmt)
-            wb.get_worksheet_by_name(review.WRITTEN_SHEET).very_hidden()
+        if inputs:
+            cases = (columns, rows)
+    # The very hidden copy of the Cases sheet review import compares protected cells with.
+    write_table(wb, review.WRITTEN_SHEET, *cases, fmt)
+    wb.get_worksheet_by_name(review.WRITTEN_SHEET).very_hidden()
     return Draft(wb, fmt, path, notes)
 
 

@@ -164,7 +164,7 @@ def test_end_to_end_requests_review_recovery(audit_dir, tmp_path):
     assert tracked and {t["status"] for t in tracked} == {"open"}
     assert all(t["due_on"] == "2027-01-15" for t in tracked)  # 45 days after the as-of date
     assert "INO-DOC" in " ".join(t["rule_ids"] for t in tracked)
-    letters = sorted((requests / "letters").glob("records-request-*.pdf"))
+    letters = sorted((requests / "request_letters").glob("records-request-*.pdf"))
     assert len(letters) == len({t["provider_id"] for t in tracked})
     first = [t for t in tracked if t["provider_id"] in letters[0].name]
     assert all(t["claim_id"] in pdf_text(letters[0]) for t in first)
@@ -203,8 +203,11 @@ def test_end_to_end_requests_review_recovery(audit_dir, tmp_path):
         by_provider[a["provider_id"]] = by_provider.get(a["provider_id"], 0) + Decimal(
             a["adjustment_amount"]
         )
-    pdfs = sorted((out / "letters").glob("*.pdf"))
+    pdfs = sorted((out / "letters").iterdir())
     assert sorted(p.stem for p in pdfs) == sorted(by_provider)
+    assert all(p.suffix == ".pdf" for p in pdfs)
+    index = read_csv(out / "letters.csv")
+    assert {r["provider_id"]: Decimal(r["total_amount"]) for r in index} == by_provider
     for pdf in pdfs:
         text = pdf_text(pdf)
         total = Decimal(TOTAL.search(text).group(1).replace(",", ""))

@@ -125,11 +125,12 @@ def write_letters(
 
 
 def write_letter_index(out: Path, written: dict[str, tuple[Path, Decimal]]) -> None:
-    """Write letters/letters.csv: provider, file, total (one line per letter)."""
+    """Write letters.csv beside letters/: provider, file, total (one line per letter)."""
     lines = ["provider_id,file,total_amount"]
-    lines += [f"{p},{path.name},{total:.2f}" for p, (path, total) in sorted(written.items())]
-    (out / "letters").mkdir(parents=True, exist_ok=True)
-    (out / "letters" / "letters.csv").write_text("\n".join(lines) + "\n")
+    lines += [
+        f"{p},letters/{path.name},{total:.2f}" for p, (path, total) in sorted(written.items())
+    ]
+    (out / "letters.csv").write_text("\n".join(lines) + "\n")
 
 
 def recover(

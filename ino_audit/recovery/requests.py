@@ -20,6 +20,7 @@ TRACKING_COLUMNS = (
     "records_to_request, requested_on, due_on, status"
 )
 LETTER_STATUSES = ("open", "overdue")
+LETTERS = "request_letters"  # apart from recover's letters/ if both share one folder
 
 
 @dataclass
@@ -76,7 +77,7 @@ def write_letters(
             "requests": requests,
             "run_id": run_id,
         }
-        path = out / "letters" / f"records-request-{letters.safe_name(provider_id)}.pdf"
+        path = out / LETTERS / f"records-request-{letters.safe_name(provider_id)}.pdf"
         written[provider_id] = letters.render_pdf(template, context, path)
     return written
 
