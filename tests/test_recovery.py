@@ -341,20 +341,22 @@ def test_records_not_received_closes_and_a_later_decision_reopens(audit_dir, tmp
         "10",
     )
     claim = read_csv(requests / "records_requests.csv")[0]["claim_id"]
-    head = "claim_id,disposition,reviewed_overpayment,reviewer,reviewed_on,note\n"
-    closing = tmp_path / "close.csv"
-    closing.write_text(head + f"{claim},records_not_received,,dr.lee,2026-11-15,\n")
-    cli("review", "import", closing, "--from", audit_dir)
-    cli("records-requests", "--from", audit_dir, "--out", requests, "--as-of", "2026-11-16")
-    status = {r["claim_id"]: r["status"] for r in read_csv(requests / "records_requests.csv")}
+
+    def decide(disposition: str, reviewed_on: str, as_of: str) -> dict[str, str]:
+        """Import one decision on the claim, refresh the tracking table, return statuses."""
+        review = tmp_path / f"{disposition}.csv"
+        review.write_text(
+            "claim_id,disposition,reviewed_overpayment,reviewer,reviewed_on,note\n"
+            f"{claim},{disposition},,dr.lee,{reviewed_on},\n"
+        )
+        cli("review", "import", review, "--from", audit_dir)
+        cli("records-requests", "--from", audit_dir, "--out", requests, "--as-of", as_of)
+        return {r["claim_id"]: r["status"] for r in read_csv(requests / "records_requests.csv")}
+
+    status = decide("records_not_received", "2026-11-15", "2026-11-16")
     assert status[claim] == "closed_records_not_received"
     assert "overdue" in status.values()  # the other requests passed their 10-day due date
-    reopening = tmp_path / "reopen.csv"
-    reopening.write_text(head + f"{claim},overturned,,dr.lee,2026-11-20,records arrived\n")
-    cli("review", "import", reopening, "--from", audit_dir)
-    cli("records-requests", "--from", audit_dir, "--out", requests, "--as-of", "2026-11-21")
-    status = {r["claim_id"]: r["status"] for r in read_csv(requests / "records_requests.csv")}
-    assert status[claim] == "reviewed"
+    assert decide("overturned", "2026-11-20", "2026-11-21")[claim] == "reviewed"
 
 
 def test_outside_lookback_is_never_recoverable(audit_dir, tmp_path):
