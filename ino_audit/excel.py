@@ -44,6 +44,8 @@ LABELS = {
     "reasons": "Reasons",
     "z_hours": "z (mean hours)",
     "z_long_rate": "z (long-episode share)",
+    # The reviewer's columns keep the review CSV's names (contract §6).
+    **{column: column for column in review.INPUT_COLUMNS},
 }
 SHEETS = (
     ("Cases", "reports/cases.sql"),

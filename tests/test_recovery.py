@@ -7,6 +7,7 @@ audit folder, so decisions never leak between tests.
 from __future__ import annotations
 
 import csv
+import getpass
 import re
 import shutil
 from datetime import date
@@ -69,15 +70,8 @@ def cases(path: Path) -> tuple[openpyxl.Workbook, dict[str, int], list[dict]]:
 
 def fill(ws, header: dict[str, int], row: int, **values) -> None:
     """Type a reviewer's entries into one row of the Cases sheet."""
-    labels = {
-        "disposition": "Disposition",
-        "amount": "Reviewed overpayment",
-        "reviewer": "Reviewer",
-        "reviewed_on": "Reviewed on",
-        "note": "Note",
-    }
     for key, value in values.items():
-        ws.cell(row, header[labels[key]], value)
+        ws.cell(row, header["reviewed_overpayment" if key == "amount" else key], value)
 
 
 def reviewed_workbook(audit_dir: Path) -> tuple[Path, dict[str, tuple[str, Decimal | None]]]:
@@ -226,9 +220,9 @@ def test_reaudit_keeps_every_decision(audit_dir):
     assert decisions_table(audit_dir) == before
     # The new workbook shows the decisions, and importing it again changes nothing.
     _, _, rows = cases(audit_dir / "cases.xlsx")
-    shown = {r["Claim ID"]: r["Disposition"] for r in rows if r["Disposition"]}
+    shown = {r["Claim ID"]: r["disposition"] for r in rows if r["disposition"]}
     assert shown == {claim: d for claim, (d, _) in decisions.items()}
-    assert {r["Review status"] for r in rows if r["Disposition"]} == {"reviewed"}
+    assert {r["Review status"] for r in rows if r["disposition"]} == {"reviewed"}
     result = cli("review", "import", audit_dir / "cases.xlsx", "--from", audit_dir)
     assert result.exit_code == 0 and "0 recorded" in result.output, result.output
     assert decisions_table(audit_dir) == before
@@ -272,8 +266,8 @@ def test_bad_workbook_is_refused_row_by_row(audit_dir):
     """Unknown disposition, unknown claim, amount above paid, edited protected cell: refused."""
     wb, header, rows = cases(audit_dir / "cases.xlsx")
     ws = wb["Cases"]
-    good, bogus, too_much, edited = rows[0], rows[1], rows[2], rows[3]
-    fill(ws, header, good["row"], disposition="upheld", reviewer="dr.lee")
+    good, bogus, too_much, edited, touched = rows[0], rows[1], rows[2], rows[3], rows[4]
+    fill(ws, header, good["row"], disposition="upheld")  # no reviewer: the importing user
     fill(ws, header, bogus["row"], disposition="maybe", reviewer="dr.lee")
     fill(
         ws,
@@ -285,6 +279,7 @@ def test_bad_workbook_is_refused_row_by_row(audit_dir):
     )
     fill(ws, header, edited["row"], disposition="upheld", reviewer="dr.lee")
     ws.cell(edited["row"], header["Paid amount"], 1.0)
+    ws.cell(touched["row"], header["Rule IDs"], "")  # an edit on a row without a decision
     ghost = ws.max_row + 1
     ws.cell(ghost, header["Claim ID"], "C999999999")
     fill(ws, header, ghost, disposition="upheld", reviewer="dr.lee")
@@ -293,12 +288,18 @@ def test_bad_workbook_is_refused_row_by_row(audit_dir):
     result = cli("review", "import", path, "--from", audit_dir)
     assert result.exit_code == 0, result.output
     text = result.output
-    assert "1 recorded" in text and "4 refused" in text
+    assert "1 recorded" in text and "5 refused" in text
     assert 'disposition "maybe" is not upheld' in text
     assert "is above the paid amount" in text
     assert "protected column(s) edited: paid_amount" in text
     assert "C999999999 is not an iNO claim of this audit" in text
-    assert [d[1] for d in decisions_table(audit_dir)] == [good["Claim ID"]]
+    assert (
+        f"claim {touched['Claim ID']}: disposition is empty; protected column(s) edited: rule_ids"
+        in text
+    )
+    assert [(d[1], d[5]) for d in decisions_table(audit_dir)] == [
+        (good["Claim ID"], getpass.getuser())
+    ]
 
 
 def test_csv_import_conflicts_are_kept_and_reported(audit_dir, tmp_path):
@@ -439,6 +440,6 @@ def test_workbook_inputs_are_validated_and_the_rest_protected(audited):
     header = {c.value: c.column_letter for c in ws[1]}
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and "upheld,overturned,partial,records_not_received" in lists[0].formula1
-    assert header["Disposition"] in str(lists[0].sqref)
-    assert ws[f"{header['Disposition']}2"].protection.locked is False
+    assert header["disposition"] in str(lists[0].sqref)
+    assert ws[f"{header['disposition']}2"].protection.locked is False
     assert ws[f"{header['Claim ID']}2"].protection.locked is not False

@@ -20,7 +20,7 @@ from ino_audit import excel, fingerprint
 from ino_audit.db import transaction
 from ino_audit.errors import AuditError
 from ino_audit.recovery.columns import CASES_SHEET, CSV_COLUMNS, INPUT_COLUMNS, WRITTEN_SHEET
-from ino_audit.sqlfiles import read_sql, run_sql_file
+from ino_audit.sqlfiles import read_sql
 
 Cells = list[tuple[int, str, str]]  # (source row, column name, value as text)
 
@@ -182,7 +182,7 @@ def import_decisions(con: duckdb.DuckDBPyConnection, path: Path) -> ImportResult
     staged = read_review_file(path)
     result = ImportResult(path, fingerprint.file_sha256(path), row_word=staged.row_word)
     register_staged(con, staged)
-    run_sql_file(con, "recovery/review_check.sql")
+    con.execute(read_sql("recovery/review_check.sql"), {"imported_by": getpass.getuser()})
     checked = con.execute(
         "select source_row, coalesce(claim_id, ''), refusal from review_checked"
     ).fetchall()

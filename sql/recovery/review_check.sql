@@ -2,7 +2,8 @@
 -- per failed check, joined by '; ' (empty = accepted). Rows without any decision are skipped.
 -- Protected workbook columns are compared with the hidden copy written by the audit
 -- (review_written_cells vs review_staged_cells, both long: row, column, value).
--- A row counts when any of its input columns is filled.
+-- A row counts when any of its input columns is filled or a protected cell was edited. An empty
+-- reviewer is recorded as the user who imports the file ($imported_by).
 create or replace temp table review_checked as
 with
 
@@ -40,8 +41,12 @@ typed as (
         nullif(trim(staged.claim_id), '') as claim_id,
         lower(nullif(trim(staged.disposition), '')) as disposition,
         nullif(trim(staged.reviewed_overpayment), '') as amount_text,
-        try_cast(nullif(trim(staged.reviewed_overpayment), '') as decimal(18, 2)) as amount,
-        nullif(trim(staged.reviewer), '') as reviewer,
+        try_cast(
+            nullif(replace(replace(trim(staged.reviewed_overpayment), '$', ''), ',', ''), '')
+            as decimal(18, 2)
+        ) as amount,
+        nullif(trim(staged.reviewer), '') as reviewer_text,
+        coalesce(nullif(trim(staged.reviewer), ''), $imported_by) as reviewer,
         nullif(trim(staged.reviewed_on), '') as reviewed_on_text,
         try_cast(left(nullif(trim(staged.reviewed_on), ''), 10) as date) as reviewed_on,
         nullif(trim(staged.note), '') as note,
@@ -60,8 +65,8 @@ with_claims as (
     from typed
     left join determinations using (claim_id)
     where typed.disposition is not null or typed.amount_text is not null
-        or typed.reviewer is not null or typed.reviewed_on_text is not null
-        or typed.note is not null
+        or typed.reviewer_text is not null or typed.reviewed_on_text is not null
+        or typed.note is not null or typed.edited_columns is not null
 ),
 
 final as (
@@ -92,7 +97,6 @@ final as (
                 when disposition = 'overturned' and amount <> 0
                     then 'overturned means no overpayment: leave reviewed_overpayment empty'
             end,
-            case when reviewer is null then 'reviewer is empty' end,
             case
                 when reviewed_on_text is not null and reviewed_on is null
                     then 'reviewed_on "' || reviewed_on_text || '" is not a date (YYYY-MM-DD)'
