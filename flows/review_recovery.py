@@ -19,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.audit_claims import audit_claims
 from ino_audit.recovery.recover import recover
 from ino_audit.recovery.requests import records_requests
-from ino_audit.recovery.review import import_decisions
+from ino_audit.recovery.review import export_trail, import_decisions
 from ino_audit.recovery.store import open_audit
 
 
@@ -37,6 +37,7 @@ def import_review_decisions(audit_dir: str, review_file: str) -> dict[str, int]:
     """Append the reviewers' decisions from a filled cases.xlsx or review CSV."""
     with open_audit(Path(audit_dir)) as con:
         result = import_decisions(con, Path(review_file))
+        export_trail(con, Path(audit_dir))
     get_run_logger().info(
         "%d decisions recorded, %d unchanged, %d refused",
         result.appended,

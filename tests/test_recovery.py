@@ -325,6 +325,11 @@ def test_csv_import_conflicts_are_kept_and_reported(audit_dir, tmp_path):
         ("overturned", "dr.kim", "upheld", True),
     ]
     assert stored[1][8] == str(second.resolve()) and len(stored[1][9]) == 64  # file + SHA-256
+    trail = read_csv(audit_dir / "review_decisions.csv")
+    assert [(t["disposition"], t["previous_disposition"]) for t in trail] == [
+        ("upheld", ""),
+        ("overturned", "upheld"),
+    ]
 
 
 def test_records_not_received_closes_and_a_later_decision_reopens(audit_dir, tmp_path):

@@ -113,11 +113,12 @@ def register(app: typer.Typer, fail: Fail) -> None:
         debug: bool = DEBUG,
     ) -> None:
         """Append reviewers' decisions; refuse bad rows with reasons; re-importing is a no-op."""
-        from ino_audit.recovery.review import import_decisions
+        from ino_audit.recovery.review import export_trail, import_decisions
         from ino_audit.recovery.store import open_audit
 
         with guarded(fail, debug, "The review import"), open_audit(audit_dir) as con:
             print_import(import_decisions(con, file), out)
+            out.print(f"All decisions so far: {export_trail(con, audit_dir)}")
 
     @review_app.command("status")
     def review_status(

@@ -177,6 +177,13 @@ def register_staged(con: duckdb.DuckDBPyConnection, staged: Staged) -> None:
             con.unregister(f"{name}_arrow")
 
 
+def export_trail(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
+    """Write every stored decision, oldest first, to review_decisions.csv (a readable trail)."""
+    path = folder / "review_decisions.csv"
+    con.sql(read_sql("recovery/review_trail.sql")).to_csv(str(path), header=True)
+    return path
+
+
 def import_decisions(con: duckdb.DuckDBPyConnection, path: Path) -> ImportResult:
     """Check a review file row by row and append its accepted, new decisions."""
     staged = read_review_file(path)
