@@ -1,4 +1,4 @@
-"""Command line: `ino-audit audit`, `ino-audit generate` (contract §4)."""
+"""Command line: `ino-audit audit`, `ino-audit generate` (contract §4); review and recovery (§6)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from ino_audit.errors import AuditError
+from ino_audit.recovery.cli import register as register_recovery
 from ino_audit.sampling.commands import register as register_sampling
 
 app = typer.Typer(
@@ -316,6 +317,8 @@ def generate(
 
 
 register_sampling(app, _fail)  # sample, extrapolate (contract §5)
+# Review and recovery after the audit (contract §6): records-requests, review, recover.
+register_recovery(app, _fail)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from ino_audit import policy, registry
 from ino_audit.paths import DOCS_DIR
+from ino_audit.recovery import codes
 
 TEMPLATES = Path(__file__).parent / "templates"
 EFFECT = {
@@ -61,6 +62,8 @@ def render(rule: registry.Rule) -> str:
         fires=fires_text(rule),
         courses=courses_text(rule),
         evidence=evidence_fields(rule),
+        codes=codes.rule_codes().get(rule.rule_id),
+        remark=codes.RECOVERY_REMARK,
     )
 
 

@@ -22,11 +22,15 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ino_audit import safe_io
+from ino_audit.recovery import columns as review
 from ino_audit.sqlfiles import read_sql
 
 MAX_ROWS = 1_048_575  # Excel's row limit minus the header row
 WIDTH_SAMPLE = 500
-WRAPPED = {"reasons", "records_to_request", "other_notes", "evidence", "message", "outlier_message"}
+WRAPPED = {
+    "note", "reasons", "records_to_request", "other_notes", "evidence", "message",
+    "outlier_message",
+}
 LABELS = {
     "claim_id": "Claim ID",
     "member_id": "Member ID",
@@ -44,11 +48,14 @@ LABELS = {
     "reasons": "Reasons",
     "z_hours": "z (mean hours)",
     "z_long_rate": "z (long-episode share)",
+    # The reviewer's columns keep the review CSV's names (contract §6).
+    **{column: column for column in review.INPUT_COLUMNS},
 }
 SHEETS = (
     ("Cases", "reports/cases.sql"),
     ("Findings", "reports/findings_list.sql"),
     ("Providers", "reports/providers.sql"),
+    ("Review by rule", "reports/review_by_rule.sql"),
 )
 Writer = Callable[[Worksheet, int, int, Any], Any]
 
@@ -71,6 +78,18 @@ def formats(wb: Workbook) -> dict[str, Any]:
         "number": wb.add_format({"num_format": "0.0##", "valign": "top"}),
         "share": wb.add_format({"num_format": "0.0%", "valign": "top"}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        # Reviewer input cells: unlocked on the protected Cases sheet, shaded.
+        **{
+            f"input_{k}": wb.add_format(
+                {"locked": False, "bg_color": "#FFF8E1", "valign": "top", **extra}
+            )
+            for k, extra in (
+                ("text", {}),
+                ("wrap", {"text_wrap": True}),
+                ("money", {"num_format": "#,##0.00"}),
+                ("date", {"num_format": "yyyy-mm-dd"}),
+            )
+        },
     }
 
 
@@ -92,14 +111,13 @@ def kind(column: str, sql_type: str) -> str:
 
 def writer(k: str, fmt: dict[str, Any]) -> Writer:
     """Return the cell writer for a column kind (text always through write_string)."""
-    if k in ("text", "wrap"):
-        f = fmt[k]
+    base, f = k.removeprefix("input_"), fmt.get(k)  # input_*: reviewer cells, unlocked
+    if base in ("text", "wrap"):
         return lambda ws, r, c, v: ws.write_string(r, c, str(v), f)
-    if k == "date":
-        return lambda ws, r, c, v: ws.write_datetime(r, c, v, fmt["date"])
-    if k == "bool":
+    if base == "date":
+        return lambda ws, r, c, v: ws.write_datetime(r, c, v, f)
+    if base == "bool":
         return lambda ws, r, c, v: ws.write_boolean(r, c, bool(v))
-    f = fmt[k]
     return lambda ws, r, c, v: ws.write_number(r, c, float(v), f)
 
 
@@ -114,25 +132,50 @@ def width(column: str, k: str, values: Sequence[Any]) -> float:
 
 
 def write_table(
-    wb: Workbook, name: str, columns: list[tuple[str, str]], rows: list[tuple], fmt: dict
+    wb: Workbook,
+    name: str,
+    columns: list[tuple[str, str]],
+    rows: list[tuple],
+    fmt: dict,
+    inputs: Sequence[str] = (),
 ) -> int:
-    """Write one sheet: header, rows, frozen header, autofilter, widths; return rows written."""
+    """Write one sheet: header, rows, frozen header, autofilter, widths; return rows written.
+
+    With `inputs`, those columns are the reviewer's (unlocked, validated) and the sheet is
+    protected, so every other cell stays as written.
+    """
     ws = wb.add_worksheet(name)
-    kinds = [kind(c, t) for c, t in columns]
+    kinds = [("input_" if c in inputs else "") + kind(c, t) for c, t in columns]
     writers = [writer(k, fmt) for k in kinds]
     rows = rows[:MAX_ROWS]
     sample = rows[:WIDTH_SAMPLE]
     for c, ((column, _), k) in enumerate(zip(columns, kinds, strict=True)):
-        ws.set_column(c, c, width(column, k, [r[c] for r in sample]))
+        base = k.removeprefix("input_")
+        unlocked = fmt[k] if base != k else None
+        ws.set_column(c, c, width(column, base, [r[c] for r in sample]), unlocked)
+    if inputs:
+        protect_inputs(ws, [c for c, _ in columns], len(rows), inputs)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     for c, (column, _) in enumerate(columns):
         ws.write_string(0, c, label(column), fmt["header"])
+    blanks = [fmt[k] if k.startswith("input_") else None for k in kinds]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if value is not None:
                 writers[c](ws, r, c, value)
+            elif blanks[c] is not None:  # an empty reviewer cell, written so it stays unlocked
+                ws.write_blank(r, c, None, blanks[c])
     return len(rows)
+
+
+def protect_inputs(ws: Worksheet, names: list[str], n_rows: int, inputs: Sequence[str]) -> None:
+    """Add the reviewer columns' validation lists and protect the rest of the sheet."""
+    for name, rule in review.VALIDATIONS.items():
+        if name in inputs and name in names:
+            c = names.index(name)
+            ws.data_validation(1, c, max(n_rows, 1), c, rule)
+    ws.protect("", {"autofilter": True, "sort": False, "format_columns": True})
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str) -> tuple[list[tuple[str, str]], list[tuple]]:
@@ -189,11 +232,18 @@ def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
     wb = open_workbook(tmp, safe_io.work_dir(path.parent))
     fmt = formats(wb)
     notes = []
+    cases: tuple[list, list] = ([], [])
     for sheet, sql in SHEETS:
         columns, rows = query(con, sql)
-        written = write_table(wb, sheet, columns, rows, fmt)
+        inputs = review.INPUT_COLUMNS if sheet == review.CASES_SHEET else ()
+        written = write_table(wb, sheet, columns, rows, fmt, inputs)
         if written < len(rows):
             notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
+        if inputs:
+            cases = (columns, rows)
+    # The very hidden copy of the Cases sheet review import compares protected cells with.
+    write_table(wb, review.WRITTEN_SHEET, *cases, fmt)
+    wb.get_worksheet_by_name(review.WRITTEN_SHEET).very_hidden()
     return Draft(wb, fmt, path, notes, tmp)
 
 

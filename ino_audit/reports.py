@@ -8,7 +8,7 @@ the page (Jinja2, templates/report.html.j2), which is self-contained and needs n
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ino_audit import excel, masking, outputs, safe_io, workers
 from ino_audit.paths import RULES_DIR
 from ino_audit.profiling import phase
+from ino_audit.recovery import store as review_store
 from ino_audit.sampling.pages import samples_of
 from ino_audit.sqlfiles import read_sql
 
@@ -170,6 +171,8 @@ REPORT_QUERIES: dict[str, tuple[Callable[..., Any], str]] = {
     "load_stats": (rows, "load_stats"),
     "input_files": (rows, "input_files"),
     "quarantine": (rows, "quarantine_reasons"),
+    "review": (one, "review_summary"),
+    "review_by_rule": (rows, "review_by_rule"),
 }
 # What the charts draw: results of the rules only, never of the data-quality checks.
 CHART_DATA = ("params", "determinations", "duration_bins", "dose_bins", "trend", "providers")
@@ -232,6 +235,7 @@ def prepare(con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool) -> No
     safe_io.ensure_dir(out)
     masking.prepare_exports(con, mask_members)
     register_checklist(con)
+    review_store.prepare(con, date.today())  # decisions kept across audits (docs/recovery.md)
 
 
 def start_reports(

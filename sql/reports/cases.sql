@@ -3,6 +3,8 @@
 -- INO-DOC-INCOMPLETE names the missing fields from its evidence), the key evidence and the
 -- dollars. Evidence over several judged courses: lowest GA and OI, longest episode, highest dose,
 -- earliest review. Member ids come from export_determinations (masked when asked).
+-- Review columns (docs/recovery.md): status, look-back, confirmed overpayment, and the reviewer's
+-- input columns pre-filled with the claim's current decision.
 with
 
 determinations as (
@@ -43,6 +45,10 @@ claim_episodes as (
 
 claim_providers as (
     select * from claim_providers
+),
+
+reviews as (
+    select * from review_claim_status
 ),
 
 flagged as (
@@ -140,6 +146,14 @@ final as (
         flagged.determination,
         flagged.amount_at_risk,
         flagged.paid_amount,
+        reviews.review_status,
+        reviews.lookback_status,
+        reviews.confirmed_overpayment,
+        reviews.disposition,
+        reviews.reviewed_overpayment,
+        reviews.reviewer,
+        reviews.reviewed_on,
+        reviews.note,
         claims.claim_start_date,
         claims.claim_end_date,
         providers.provider_ids,
@@ -161,6 +175,7 @@ final as (
     left join doses using (claim_id)
     left join episode_evidence using (claim_id)
     left join providers using (claim_id)
+    left join reviews using (claim_id)
 )
 
 select * from final

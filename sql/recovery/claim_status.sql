@@ -1,0 +1,200 @@
+-- Review status of every claim that needed review (or has a decision): its current decision,
+-- whether the finding the reviewer judged still fires, the confirmed overpayment, and whether
+-- the claim was paid inside the recovery look-back window (rules/recovery_lookback.csv) on the
+-- as-of date of `recovery_params`. Every dollar figure of review and recovery reads this view.
+create or replace temp view review_claim_status as
+with
+
+determinations as (
+    select * from determinations
+),
+
+claims as (
+    select * from ino_claims
+),
+
+claim_providers as (
+    select * from claim_providers
+),
+
+members as (
+    select * from members
+),
+
+decisions as (
+    select * from review_decisions
+),
+
+registry as (
+    select * from rules_registry
+),
+
+severities as (
+    select * from severities
+),
+
+lookback as (
+    select * from recovery_lookback
+),
+
+params as (
+    select * from recovery_params
+),
+
+member_plans as (
+    select
+        member_id,
+        first(line_of_business order by source_file_index, source_row) as line_of_business,
+        first(state order by source_file_index, source_row) as state
+    from members
+    group by member_id
+),
+
+providers as (
+    select claim_id, min(provider_id) as provider_id
+    from claim_providers
+    group by claim_id
+),
+
+current_decisions as (
+    select
+        *,
+        count(*) over (partition by claim_id) as decision_count,
+        bool_or(conflict) over (partition by claim_id) as ever_conflicted
+    from decisions
+    qualify row_number() over (
+        partition by claim_id
+        order by coalesce(reviewed_on, imported_at::date) desc, decision_id desc
+    ) = 1
+),
+
+in_scope as (
+    select claim_id from determinations where determination <> 'supported'
+    union
+    select claim_id from decisions
+),
+
+windows as (
+    select
+        claims.claim_id,
+        lookback.months as lookback_months,
+        (params.as_of - to_months(lookback.months))::date as lookback_opens
+    from claims
+    semi join in_scope using (claim_id)
+    cross join params
+    left join member_plans using (member_id)
+    inner join lookback
+        on (lookback.line_of_business is null
+            or lookback.line_of_business = member_plans.line_of_business)
+        and (lookback.state is null or lookback.state = member_plans.state)
+    qualify row_number() over (
+        partition by claims.claim_id
+        order by
+            2 * (lookback.state is not null)::int + (lookback.line_of_business is not null)::int
+                desc,
+            lookback.months
+    ) = 1
+),
+
+reviewed_rules as (
+    select
+        current_decisions.claim_id,
+        unnest(string_split(current_decisions.reviewed_rule_ids, ';')) as rule_id
+    from current_decisions
+),
+
+still_firing as (
+    select
+        reviewed_rules.claim_id,
+        reviewed_rules.rule_id,
+        severities.rank,
+        registry.stage,
+        registry.policy_section
+    from reviewed_rules
+    inner join determinations using (claim_id)
+    inner join registry using (rule_id)
+    inner join severities using (severity)
+    where list_contains(string_split(determinations.rule_ids, ';'), reviewed_rules.rule_id)
+),
+
+primary_rules as (
+    select
+        claim_id,
+        count(*) as firing_rules,
+        first(rule_id order by rank desc, stage, rule_id) as primary_rule_id,
+        first(policy_section order by rank desc, stage, rule_id) as primary_policy_section
+    from still_firing
+    group by claim_id
+),
+
+joined as (
+    select
+        in_scope.claim_id,
+        providers.provider_id,
+        claims.member_id,
+        claims.claim_start_date,
+        claims.claim_end_date,
+        claims.paid_date,
+        coalesce(claims.paid_amount, 0)::decimal(18, 2) as paid_amount,
+        coalesce(determinations.determination, 'not_audited') as determination,
+        nullif(determinations.rule_ids, '') as rule_ids,
+        coalesce(determinations.amount_at_risk, 0)::decimal(18, 2) as amount_at_risk,
+        windows.lookback_months,
+        windows.lookback_opens,
+        case
+            when claims.paid_date is null then 'paid_date_unknown'
+            when claims.paid_date < windows.lookback_opens then 'outside_lookback'
+            else 'inside'
+        end as lookback_status,
+        current_decisions.decision_id,
+        current_decisions.disposition,
+        current_decisions.reviewed_overpayment,
+        current_decisions.reviewer,
+        current_decisions.reviewed_on,
+        current_decisions.note,
+        current_decisions.reviewed_rule_ids,
+        coalesce(current_decisions.decision_count, 0) as decision_count,
+        coalesce(current_decisions.ever_conflicted, false) as conflict,
+        primary_rules.primary_rule_id,
+        primary_rules.primary_policy_section
+    from in_scope
+    left join claims using (claim_id)
+    left join determinations using (claim_id)
+    left join providers using (claim_id)
+    left join windows using (claim_id)
+    left join current_decisions using (claim_id)
+    left join primary_rules using (claim_id)
+),
+
+judged as (
+    select
+        *,
+        case
+            when decision_id is null then 'open'
+            when primary_rule_id is null then 'finding_gone'
+            else 'reviewed'
+        end as review_status,
+        case
+            when decision_id is null or primary_rule_id is null then null
+            when disposition = 'overturned' then 0
+            when disposition = 'partial' then reviewed_overpayment
+            else coalesce(reviewed_overpayment, paid_amount)
+        end::decimal(18, 2) as confirmed_overpayment
+    from joined
+),
+
+final as (
+    select
+        *,
+        case
+            when lookback_status = 'inside' then coalesce(confirmed_overpayment, 0)
+            else 0
+        end::decimal(18, 2) as recoverable_overpayment,
+        case
+            when review_status = 'open' and lookback_status = 'inside' then amount_at_risk
+            else 0
+        end::decimal(18, 2) as open_at_risk
+    from judged
+)
+
+select * from final
