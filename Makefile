@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/sample
 
-.PHONY: install audit test docs sample server clean
+.PHONY: install audit lint test test-fast docs sample server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,18 @@ audit: $(STAMP) ## audit the committed sample extract into $(OUT)
 	$(BIN)/ino-audit audit --claims data_samples/claims.csv --encounters data_samples/encounters.csv \
 	  --members data_samples/members.csv --out $(OUT) --prefect
 
-test: $(STAMP) ## lint and run the whole test suite
+lint: $(STAMP) ## ruff (lint and format), sqlfluff over all SQL, mypy over the package
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql --disable-progress-bar
+	$(BIN)/mypy
+
+test: lint ## lint and run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## the fast tier (under a minute): no Prefect, Dask, kills or large extracts
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow"
 
 server: $(STAMP) ## start a local Prefect server (needed for scheduled runs)
 	@echo "Then: export PREFECT_API_URL=http://127.0.0.1:4200/api"

@@ -14,11 +14,10 @@ text or traceback may quote input values (PHI), so tasks hand Prefect only its t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
@@ -40,22 +39,24 @@ from ino_audit.errors import AuditError
 RETRIES = {"step_fingerprint": 2, "step_load": 1, "step_write": 2}
 
 
+T = TypeVar("T")
+
+
 class StepFailed(AuditError):
     """An unexpected error of a step, reduced to its type and the step (its text may be PHI)."""
 
 
-@contextmanager
-def type_and_step_only(step: str) -> Iterator[None]:
-    """Re-raise an unexpected error as StepFailed, without its message, traceback or cause."""
-    failed = None
+def type_and_step_only(step: str, fn: Callable[[], T]) -> T:
+    """Return fn(); an unexpected error becomes StepFailed, without its message, traceback,
+    cause or context (a context manager cannot drop the context: its exit runs while the
+    original error is being handled)."""
     try:
-        yield
+        return fn()
     except AuditError:
         raise
     except Exception as e:
         failed = StepFailed(f"The {step} step stopped unexpectedly ({type(e).__name__}).")
-    if failed is not None:
-        raise failed  # outside the handler: no context chain to the original error
+    raise failed  # after the handler has finished: nothing chains to the original error
 
 
 @task(cache_policy=NO_CACHE, retry_delay_seconds=5)
@@ -64,8 +65,7 @@ def run_step(run_id: str, step: str) -> float:
     s = core.OPEN_SESSIONS[run_id]
     fn = dict((f.__name__, f) for _, f in STEPS)[step]
     name = step.removeprefix("step_")
-    with type_and_step_only(name):
-        timed(s, name, fn)
+    type_and_step_only(name, lambda: timed(s, name, fn))
     get_run_logger().info("%s finished in %.2f s", name, s.timings[name])
     return s.timings[name]
 
@@ -74,23 +74,28 @@ def run_step(run_id: str, step: str) -> float:
 def split_partitions(run_id: str, partitions: int) -> list[str]:
     """Write each member partition's inputs as Parquet beside the run's outputs."""
     s = core.OPEN_SESSIONS[run_id]
-    with type_and_step_only("split-partitions"):
-        return [str(p) for p in partition.split(s.con, partitions_root(run_id), partitions)]
+    return type_and_step_only(
+        "split-partitions",
+        lambda: [str(p) for p in partition.split(s.con, partitions_root(run_id), partitions)],
+    )
 
 
 @task(cache_policy=NO_CACHE, name="evaluate-partition", retries=1, retry_delay_seconds=5)
 def evaluate_partition(folder: str) -> str:
     """Evaluate one partition's member-local rules (runs on a Dask worker)."""
-    with type_and_step_only("evaluate-partition"), safe_io.owner_only():
-        return str(partition.evaluate_part(Path(folder)))
+    with safe_io.owner_only():
+        return type_and_step_only(
+            "evaluate-partition", lambda: str(partition.evaluate_part(Path(folder)))
+        )
 
 
 @task(cache_policy=NO_CACHE, name="merge-partitions")
 def merge_partitions(run_id: str, results: list[str]) -> None:
     """Union the partitions' results and run the provider rule and outputs on the whole."""
     s = core.OPEN_SESSIONS[run_id]
-    with type_and_step_only("merge-partitions"):
-        partition.merge(s.con, [Path(r) for r in results])
+    type_and_step_only(
+        "merge-partitions", lambda: partition.merge(s.con, [Path(r) for r in results])
+    )
 
 
 def partitions_root(run_id: str) -> Path:
@@ -204,6 +209,7 @@ def audit_claims(
         service_to=service_to,
     )
     with session(cfg) as s:
+        assert cfg.run_id is not None  # session() sets it
         core.OPEN_SESSIONS[cfg.run_id] = s
         try:
             for _, fn in STEPS:

@@ -60,19 +60,25 @@ def publish(plan: dict[str, Any] | None, result: dict[str, Any] | None) -> None:
         lines += [
             f"Seed **{plan['seed']}**; {plan['sample_size']:,} of {plan['frame_size']:,} claims "
             f"of {plan['universe']['description']}.",
-            "", "| stratum | frame | sampled |", "|---|---:|---:|",
-            *(f"| {s['stratum']} | {s['frame_size']:,} | {s['sample_size']:,} |"
-              for s in plan["strata"]),
+            "",
+            "| stratum | frame | sampled |",
+            "|---|---:|---:|",
+            *(
+                f"| {s['stratum']} | {s['frame_size']:,} | {s['sample_size']:,} |"
+                for s in plan["strata"]
+            ),
         ]
     if result:
         lines += [
-            "", f"Point estimate ${result['overall']['point_estimate']:,.2f}.",
+            "",
+            f"Point estimate ${result['overall']['point_estimate']:,.2f}.",
             f"Demand (CMS PIM): **${result['demand_amount_pim']:,.2f}**; "
             f"demand (OIG CIA): **${result['demand_amount_cia']:,.2f}**.",
             *(f"- {w}" for w in result["warnings"]),
         ]
-    create_markdown_artifact("\n".join(lines), key="ino-audit-sample",
-                             description="Sample and extrapolation")
+    create_markdown_artifact(
+        "\n".join(lines), key="ino-audit-sample", description="Sample and extrapolation"
+    )
 
 
 @flow(name="sample-and-extrapolate", log_prints=False)
@@ -102,8 +108,20 @@ def sample_and_extrapolate(
     plan = result = None
     if reviewed is None or not (out_dir / FILES["frame"]).is_file():
         cfg = SampleConfig(
-            Path(audit_dir), out_dir, seed, universe, strata, stratify, certainty_above,
-            allocation, size, precision, confidence, error_rate, expected_sd, expected_mean,
+            Path(audit_dir),
+            out_dir,
+            seed,
+            universe,
+            strata,
+            stratify,
+            certainty_above,
+            allocation,
+            size,
+            precision,
+            confidence,
+            error_rate,
+            expected_sd,
+            expected_mean,
             Period(paid_from, paid_to, service_from, service_to),
         )
         plan = draw_sample(cfg)

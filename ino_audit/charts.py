@@ -50,7 +50,7 @@ def styled(fn: Callable[..., str]) -> Callable[..., str]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> str:
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
             return fn(*args, **kwargs)
 
     return wrapper

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +21,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+
+
+@app.callback()
+def _owner_only() -> None:
+    """Every file and folder a command creates is readable by its owner only (umask 077)."""
+    os.umask(0o077)
+
+
 out = Console()
 
 DATE = ["%Y-%m-%d"]
@@ -111,12 +118,23 @@ def audit(
     from ino_audit.audit import AuditConfig, run_audit
 
     period = {
-        "paid_from": paid_from, "paid_to": paid_to,
-        "service_from": service_from, "service_to": service_to,
+        "paid_from": paid_from,
+        "paid_to": paid_to,
+        "service_from": service_from,
+        "service_to": service_to,
     }
     cfg = AuditConfig(
-        claims, encounters, members, out_dir, db, policy_version, None, threads, memory_limit,
-        mask_members=mask_members, mask_key_file=mask_key_file,
+        claims,
+        encounters,
+        members,
+        out_dir,
+        db,
+        policy_version,
+        None,
+        threads,
+        memory_limit,
+        mask_members=mask_members,
+        mask_key_file=mask_key_file,
         policy_map=policy_map,
         **{k: v.date() if v else None for k, v in period.items()},
     )
@@ -149,12 +167,19 @@ def run_flow(cfg, partitions: int = 1, dask_address: str = "local") -> dict:
         flow = audit_claims.with_options(task_runner=dask_task_runner(dask_address))
     period = cfg.period()
     return flow(
-        cfg.claims, cfg.encounters, cfg.members, str(cfg.out), policy_version=cfg.policy_version,
-        db=str(cfg.db) if cfg.db else None, threads=cfg.threads, memory_limit=cfg.memory_limit,
-        partitions=partitions, mask_members=cfg.mask_members,
+        cfg.claims,
+        cfg.encounters,
+        cfg.members,
+        str(cfg.out),
+        policy_version=cfg.policy_version,
+        db=str(cfg.db) if cfg.db else None,
+        threads=cfg.threads,
+        memory_limit=cfg.memory_limit,
+        partitions=partitions,
+        mask_members=cfg.mask_members,
         policy_map=str(cfg.policy_map) if cfg.policy_map else None,
         mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
-        **{k: date.fromisoformat(v) if v else None for k, v in period.items()},
+        **{k: date.fromisoformat(v) if v else None for k, v in period.items()},  # type: ignore[arg-type]
     )
 
 
@@ -236,9 +261,7 @@ def serve(
 
     from flows.audit_claims import build_deployment
 
-    deployment = build_deployment(
-        claims, encounters, members, str(out_root), cron, policy_version
-    )
+    deployment = build_deployment(claims, encounters, members, str(out_root), cron, policy_version)
     out.print(f"Serving audit-claims/{deployment.name} on '{cron}'. Stop with Ctrl+C.")
     prefect_serve(deployment)
 
@@ -327,4 +350,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

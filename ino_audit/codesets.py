@@ -126,7 +126,8 @@ def ensure_codesets(con: duckdb.DuckDBPyConnection) -> None:
     """Create value_set_codes, gestational_age_codes and icd10cm_codes (cached per user)."""
     key = _fingerprint()
     con.execute("create table if not exists codeset_meta (fingerprint varchar)")
-    if con.execute("select count(*) from codeset_meta where fingerprint = ?", [key]).fetchone()[0]:
+    found = con.execute("select count(*) from codeset_meta where fingerprint = ?", [key])
+    if found.fetchall()[0][0]:
         return
     folder = cache_dir(key)
     if not _from_cache(con, folder):

@@ -74,7 +74,7 @@ def run_member_rules(
     otherwise facts and rules are evaluated once per policy version in use and each version
     keeps the hits of its own claims, so a claim's outcome is the one its policy alone gives.
     """
-    base, run_id = con.execute("select policy_version, run_id from params").fetchone()
+    base, run_id = con.execute("select policy_version, run_id from params").fetchall()[0]
     versions = policy_map.versions_in_use(con)
     if versions in ([], [base]):
         run_rules(con, on_rule, cross_member=False)

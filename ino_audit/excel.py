@@ -28,7 +28,12 @@ from ino_audit.sqlfiles import read_sql
 MAX_ROWS = 1_048_575  # Excel's row limit minus the header row
 WIDTH_SAMPLE = 500
 WRAPPED = {
-    "note", "reasons", "records_to_request", "other_notes", "evidence", "message",
+    "note",
+    "reasons",
+    "records_to_request",
+    "other_notes",
+    "evidence",
+    "message",
     "outlier_message",
 }
 LABELS = {
@@ -209,7 +214,7 @@ def open_workbook(path: Path, tmpdir: Path | None = None) -> Workbook:
     xlsxwriter's temporary files (they hold the sheets' cells) go to `tmpdir`, the run's work
     folder beside the output, rather than to the system temp folder.
     """
-    options = {**safe_io.XLSX_TEXT_OPTIONS, "constant_memory": True}
+    options: dict[str, Any] = {**safe_io.XLSX_TEXT_OPTIONS, "constant_memory": True}
     if tmpdir is not None:
         options["tmpdir"] = str(tmpdir)
     return xlsxwriter.Workbook(str(path), options)

@@ -69,11 +69,16 @@ def generate(out_dir: Path, claim_lines: int, fmt: str = "csv", seed: int = 7) -
             for step in sorted(SQL_DIR.glob("[0-9][0-9]_*.sql")):
                 for statement in _statements(step.read_text()):
                     _execute(con, statement, params)
-            _stage_stream(con, params["stream_path"])
+            _stage_stream(con, str(params["stream_path"]))
             for name in OUTPUTS:
                 _copy(con, f"out_{name}.sql", out_dir / f"{name}.{ext}", options, params)
-            _copy(con, "out_expected.sql", out_dir / "expected_determinations.csv",
-                  FORMATS["csv"][1], params)
+            _copy(
+                con,
+                "out_expected.sql",
+                out_dir / "expected_determinations.csv",
+                FORMATS["csv"][1],
+                params,
+            )
             return _counts(con)
         finally:
             con.close()
@@ -81,12 +86,14 @@ def generate(out_dir: Path, claim_lines: int, fmt: str = "csv", seed: int = 7) -
 
 def _connect(spill_dir: Path) -> duckdb.DuckDBPyConnection:
     """Open an in-memory DuckDB with bounded threads, memory and a private spill folder."""
-    con = duckdb.connect(config={
-        "threads": THREADS,
-        "memory_limit": MEMORY_LIMIT,
-        "temp_directory": str(spill_dir),
-        "preserve_insertion_order": True,
-    })
+    con = duckdb.connect(
+        config={
+            "threads": THREADS,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": str(spill_dir),
+            "preserve_insertion_order": True,
+        }
+    )
     con.execute("set enable_progress_bar = false")
     return con
 
@@ -118,7 +125,10 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]
 
 
 def _copy(
-    con: duckdb.DuckDBPyConnection, query_file: str, target: Path, options: str,
+    con: duckdb.DuckDBPyConnection,
+    query_file: str,
+    target: Path,
+    options: str,
     params: dict[str, object],
 ) -> None:
     """COPY the query of one out_*.sql file to target with the given format options."""
@@ -141,6 +151,6 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             (select count(*) from ino_course),
             s.n_members - (select count(*) from ino_case where member = 'missing')
         from gen_layout as l, gen_size as s
-    """).fetchone()
+    """).fetchall()[0]
     keys = ("claim_lines", "claims", "ino_claims", "encounters", "members")
     return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}

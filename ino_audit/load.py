@@ -141,7 +141,7 @@ def _csv_rejects(con: duckdb.DuckDBPyConnection, files: dict[str, list]) -> None
             if con.execute(
                 "select count(*) from csv_rejects where source = ? and source_file_index = ?",
                 [source, i],
-            ).fetchone()[0]:
+            ).fetchall()[0][0]:
                 _record_lines(con, sf, i)
 
 

@@ -55,11 +55,11 @@ def summary(con: duckdb.DuckDBPyConnection, extra: dict[str, Any]) -> dict[str, 
             "select determination, count(*) from determinations group by determination"
         ).fetchall()
     )
-    data["ino_claims"] = con.execute("select count(*) from ino_claims").fetchone()[0]
+    data["ino_claims"] = con.execute("select count(*) from ino_claims").fetchall()[0][0]
     data["determinations"] = {d: counts.get(d, 0) for d in DETERMINATIONS}
     paid, at_risk = con.execute(
         "select coalesce(sum(paid_amount), 0), coalesce(sum(amount_at_risk), 0) from determinations"
-    ).fetchone()
+    ).fetchall()[0]
     data["paid_amount"] = f"{paid:.2f}"
     data["amount_at_risk"] = f"{at_risk:.2f}"
     # contract §7: which policy version judged how many claims, and their determinations

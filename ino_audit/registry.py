@@ -29,7 +29,6 @@ class Rule:
         """Return the rule's SQL file, named after its id."""
         return SQL_DIR / "rules" / f"{self.rule_id}.sql"
 
-
     @property
     def cross_member(self) -> bool:
         """Return whether the rule compares members (it runs after a partitioned merge)."""
@@ -56,6 +55,15 @@ def dependency_order(rows: list[Rule]) -> tuple[Rule, ...]:
             raise ValueError(f"rules/registry.csv: `after` forms a cycle among {cycle}")
         done.update((r.rule_id, r) for r in ready)
     return tuple(done.values())
+
+
+def depths() -> dict[str, int]:
+    """Return each rule's dependency depth: 0 when it reads no rule's hits, else 1 + the
+    deepest rule it runs after (a rule that yields to others ranks after them)."""
+    level: dict[str, int] = {}
+    for rule in rules():
+        level[rule.rule_id] = 1 + max((level[a] for a in rule.after), default=-1)
+    return level
 
 
 @cache
@@ -88,11 +96,15 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     """Write `rules_registry`, `rule_dependencies` and `severities` for the SQL to join."""
     con.execute(
         "create or replace table rules_registry (rule_id varchar, severity varchar, "
-        "policy_section varchar, scope varchar, criterion varchar)"
+        "policy_section varchar, scope varchar, criterion varchar, depth integer)"
     )
+    levels = depths()
     con.executemany(
-        "insert into rules_registry values (?, ?, ?, ?, ?)",
-        [(r.rule_id, r.severity, r.policy_section, r.scope, r.criterion) for r in rules()],
+        "insert into rules_registry values (?, ?, ?, ?, ?, ?)",
+        [
+            (r.rule_id, r.severity, r.policy_section, r.scope, r.criterion, levels[r.rule_id])
+            for r in rules()
+        ],
     )
     con.execute(
         "create or replace table rule_dependencies (rule_id varchar, after_rule_id varchar)"

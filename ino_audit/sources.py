@@ -234,7 +234,7 @@ def _file_relation(
             quotechar='"',
             escapechar='"',
             encoding="utf-8",
-            compression=sf.compression,
+            compression=sf.compression,  # type: ignore[arg-type]  # a validated codec name
             max_line_size=MAX_LINE_BYTES,
             columns=dict.fromkeys(own, "VARCHAR"),
             store_rejects=True,

@@ -169,7 +169,7 @@ def flag_exprs(col: Column, types: dict[str, str] | None = None) -> list[str]:
 def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """Return (condition, column, reason) triples: the row is blocked when a condition holds."""
     out = []
-    native = bool(types) and is_native(col, types)
+    native = types is not None and is_native(col, types)
     raw = col.name if native else _raw(col.name)
     if col.type == "text":
         out.append(

@@ -500,7 +500,7 @@ def check_if_needed(con: duckdb.DuckDBPyConnection, pending: Pending | None = No
 def _gx_quarantined(con: duckdb.DuckDBPyConnection) -> int:
     """Return the rows quarantined by blocking expectations so far."""
     sql = "select count(*) from quarantine where expectation is not null"
-    return con.execute(sql).fetchone()[0]
+    return con.execute(sql).fetchall()[0][0]
 
 
 def _validated(con: duckdb.DuckDBPyConnection) -> bool:
@@ -521,7 +521,7 @@ def summary_dict(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     if not _validated(con):
         return {}
     found = outcomes(con)
-    seconds = con.execute("select max(seconds) from validation_state").fetchone()[0]
+    seconds = con.execute("select max(seconds) from validation_state").fetchall()[0][0]
     return {
         "suites": {o.suite: {k: v for k, v in asdict(o).items() if k != "suite"} for o in found},
         "quarantined_rows": sum(o.quarantined_rows for o in found),

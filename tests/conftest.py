@@ -47,3 +47,31 @@ def run_cli(command: str, inputs: dict[str, str], out: Path, *extra: str):
         *(a for s in ("claims", "encounters", "members") for a in (f"--{s}", inputs[s])),
     ]
     return CliRunner().invoke(app, [*args, "--out", str(out), *extra])
+
+
+# The fast tier (`make test-fast`, `pytest -m "not slow"`): everything but the modules that
+# start Prefect or Dask, kill processes, fuzz or audit large generated extracts.
+SLOW_MODULES = {
+    "test_faults",
+    "test_flow",
+    "test_fuzz",
+    "test_multicourse",
+    "test_recovery",
+    "test_recovery_flow",
+    "test_robustness",
+    "test_workers",
+}
+SLOW_TESTS = {
+    "test_generated_labels_match",
+    "test_flow_draws_the_same_sample_and_extrapolates",
+    "test_rules_run_again_after_blocking_expectations",
+    "test_any_rows_reconcile_or_refuse",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests (by module or name) so `-m "not slow"` leaves them out."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SLOW_MODULES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

@@ -556,5 +556,6 @@ def test_prefect_states_keep_only_error_type_and_step(
         return [r.state.message or "" for r in runs if r.state] + [log.message for log in logs]
 
     texts = asyncio.run(states_and_logs())
-    assert [t for t in texts if "PHI-MEMBER" in t or "2024-03-01" in t] == []
+    leaked = [t for t in texts if "PHI-MEMBER" in t or "2024-03-01" in t]
+    assert leaked == [], "\n---\n".join(leaked)
     assert any("The load step stopped unexpectedly (ValueError)" in t for t in texts)

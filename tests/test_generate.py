@@ -30,8 +30,11 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 def query(path: Path, sql: str) -> list[tuple]:
     """Run sql against a generated file exposed as the view `t` (CSV read as text)."""
     con = duckdb.connect()
-    source = (f"read_parquet('{path}')" if path.suffix == ".parquet"
-              else f"read_csv('{path}', all_varchar = true)")
+    source = (
+        f"read_parquet('{path}')"
+        if path.suffix == ".parquet"
+        else f"read_csv('{path}', all_varchar = true)"
+    )
     con.execute(f"create view t as select * from {source}")
     return con.execute(sql).fetchall()
 
@@ -109,8 +112,9 @@ def test_every_contract_column_present_with_allowed_values(run, request):
         for column in schema.columns(source):
             assert column.name in names, f"{source}.{column.name}"
             if column.allowed:
-                values = query(path, f"select distinct {column.name} from t "
-                               f"where {column.name} is not null")
+                values = query(
+                    path, f"select distinct {column.name} from t where {column.name} is not null"
+                )
                 assert {str(v[0]).lower() for v in values} <= set(column.allowed), column.name
 
 
@@ -172,8 +176,9 @@ def test_claims_are_ordered_and_well_formed(csv_run):
         assert r["member_id"][0] == "M" and len(r["member_id"]) == 8
         for npi in ("billing_npi", "rendering_npi", "facility_npi"):
             assert r[npi] == "" or (len(r[npi]) == 10 and r[npi].isdigit())
-        charge, allowed, paid = (float(r[k]) for k in
-                                 ("charge_amount", "allowed_amount", "paid_amount"))
+        charge, allowed, paid = (
+            float(r[k]) for k in ("charge_amount", "allowed_amount", "paid_amount")
+        )
         assert charge > allowed > paid >= 0
         assert "2024-01-01" <= r["claim_start_date"] <= r["claim_end_date"] < r["paid_date"]
         assert r["paid_date"] <= "2025-12-31"
@@ -224,8 +229,9 @@ def test_missing_members_only_for_incomplete_ino_claims(csv_run):
     out, _ = csv_run
     members = {m["member_id"]: m["birth_date"] for m in read_rows(out / "members.csv")}
     labels = {r["claim_id"]: r["rule_ids"] for r in read_rows(out / "expected_determinations.csv")}
-    without = {c["claim_id"] for c in read_rows(out / "claims.csv")
-               if not members.get(c["member_id"])}
+    without = {
+        c["claim_id"] for c in read_rows(out / "claims.csv") if not members.get(c["member_id"])
+    }
     assert without, "the catalog has members without a row or a birth date"
     assert all("INO-DOC-INCOMPLETE" in labels.get(claim_id, "") for claim_id in without)
 

@@ -53,8 +53,9 @@ def test_follow_up_flows_run_each_step(audited, tmp_path):
     )
 
 
-def test_plan_template_and_member_masking(audited, tmp_path):
-    """A plan template that names members shows them masked under --mask-members."""
+def test_plan_template_and_member_masking(audited, tmp_path, monkeypatch):
+    """A plan template that names members shows them masked under --mask-members (the key
+    from the environment, as for the audit); without a key, masking is refused."""
     audit_dir = Path(shutil.copytree(audited, tmp_path / "audit"))
     claims = upheld_csv(audit_dir, tmp_path / "review.csv", n=40)
     assert cli("review", "import", tmp_path / "review.csv", "--from", audit_dir).exit_code == 0
@@ -65,6 +66,10 @@ def test_plan_template_and_member_masking(audited, tmp_path):
         "<p>Total overpayment: {{ total|money }}</p>{% endblock %}"
     )
     members = {r["claim_id"]: r["member_id"] for r in read_csv(audit_dir / "determinations.csv")}
+    monkeypatch.delenv("INO_AUDIT_MASK_KEY", raising=False)
+    refused = cli("recover", "--from", audit_dir, "--out", tmp_path / "nokey", "--mask-members")
+    assert refused.exit_code == 2 and "needs a key" in refused.output
+    monkeypatch.setenv("INO_AUDIT_MASK_KEY", "a-test-key-kept-outside-the-output")
     for masked in (False, True):
         out = tmp_path / f"rec-{masked}"
         args = ["--mask-members"] if masked else []

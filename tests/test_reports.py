@@ -112,7 +112,12 @@ def test_cases_sheet_order_and_layout(casebook_run):
     assert all(r["Determination"] != "supported" for r in rows)
     wb = openpyxl.load_workbook(casebook_run / "cases.xlsx")
     assert wb.sheetnames == [
-        "Cases", "Findings", "Providers", "Review by rule", "Cases as written", "Run facts"
+        "Cases",
+        "Findings",
+        "Providers",
+        "Review by rule",
+        "Cases as written",
+        "Run facts",
     ]
     for name in ("Cases", "Findings", "Providers"):
         assert wb[name].freeze_panes == "A2" and wb[name].auto_filter.ref

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from ino_audit import masking
+from ino_audit import masking, safe_io
 from ino_audit.recovery import codes, letters
 from ino_audit.sqlfiles import read_sql
 
@@ -67,7 +67,7 @@ def member_masker(con: duckdb.DuckDBPyConnection, mask: bool):
     """Return a function giving the member id shown to templates (masked when asked)."""
     if not mask:
         return lambda member_id: member_id
-    key = masking.mask_key(con)
+    key = masking.mask_key()
     return lambda member_id: masking.mask_id(key, member_id) if member_id else member_id
 
 
@@ -91,7 +91,7 @@ def write_letters(
 ) -> dict[str, tuple[Path, Decimal]]:
     """Render one PDF per provider with adjustments; return provider -> (path, total)."""
     shown = member_masker(con, mask_members)
-    run_id = con.execute("select any_value(run_id) from params").fetchone()[0]
+    run_id = con.execute("select any_value(run_id) from params").fetchall()[0][0]
     totals = con.execute(
         "select provider_id, sum(adjustment_amount)::decimal(18, 2) from recovery_adjustments "
         "group by provider_id order by provider_id"
@@ -130,7 +130,7 @@ def write_letter_index(out: Path, written: dict[str, tuple[Path, Decimal]]) -> N
     lines += [
         f"{p},letters/{path.name},{total:.2f}" for p, (path, total) in sorted(written.items())
     ]
-    (out / "letters.csv").write_text("\n".join(lines) + "\n")
+    safe_io.write_text(out / "letters.csv", "\n".join(lines) + "\n")
 
 
 def recover(
@@ -149,9 +149,9 @@ def recover(
     write_letter_index(out, written)
     count, total = con.execute(
         "select count(*), coalesce(sum(adjustment_amount), 0) from recovery_adjustments"
-    ).fetchone()
+    ).fetchall()[0]
     outside = con.execute(
         "select count(*) from review_claim_status where lookback_status <> 'inside' "
         "and confirmed_overpayment > 0"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return RecoveryResult(out, count, Decimal(total), written, outside)

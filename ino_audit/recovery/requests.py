@@ -38,7 +38,7 @@ def issue(con: duckdb.DuckDBPyConnection, as_of: dt.date, due_days: int) -> int:
     """Record a request for every open claim needing records that has none; return how many."""
     register_checklist(con)
     with transaction(con):
-        before = con.execute("select count(*) from review_records_requests").fetchone()[0]
+        before = con.execute("select count(*) from review_records_requests").fetchall()[0][0]
         con.execute(
             read_sql("recovery/records_issue.sql"),
             {
@@ -47,7 +47,7 @@ def issue(con: duckdb.DuckDBPyConnection, as_of: dt.date, due_days: int) -> int:
                 "created_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
             },
         )
-        after = con.execute("select count(*) from review_records_requests").fetchone()[0]
+        after = con.execute("select count(*) from review_records_requests").fetchall()[0][0]
     return after - before
 
 
@@ -61,7 +61,7 @@ def write_letters(
 ) -> dict[str, Path]:
     """Render one request letter per provider with open or overdue requests."""
     shown = member_masker(con, mask_members)
-    run_id = con.execute("select any_value(run_id) from params").fetchone()[0]
+    run_id = con.execute("select any_value(run_id) from params").fetchall()[0][0]
     tracked = rows(con, "select * from records_tracking where status in ('open', 'overdue')")
     written = {}
     for provider_id in sorted({r["provider_id"] or "" for r in tracked}):

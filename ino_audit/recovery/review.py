@@ -199,7 +199,7 @@ def import_decisions(con: duckdb.DuckDBPyConnection, path: Path) -> ImportResult
     with transaction(con):
         before = con.execute(
             "select coalesce(max(decision_id), 0) from review_decisions"
-        ).fetchone()
+        ).fetchall()[0]
         con.execute(
             read_sql("recovery/review_append.sql"),
             {
@@ -217,7 +217,7 @@ def import_decisions(con: duckdb.DuckDBPyConnection, path: Path) -> ImportResult
         ).fetchall()
         result.appended = con.execute(
             "select count(*) from review_decisions where decision_id > ?", [before[0]]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         result.unchanged = result.rows_with_decisions - len(result.refused) - result.appended
         con.execute(
             "insert into review_imports values (?, ?, ?, ?, ?, ?, ?, ?)",

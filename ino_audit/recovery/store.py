@@ -79,9 +79,16 @@ def install_lookback(con: duckdb.DuckDBPyConnection, path: Path, as_of: date) ->
     con.execute("create or replace temp table recovery_params as select ?::date as as_of", [as_of])
 
 
-def prepare(con: duckdb.DuckDBPyConnection, as_of: date, lookback: Path | None = None) -> None:
-    """Install review tables, codes, look-back and the `review_claim_status` view."""
-    ensure_tables(con)
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    lookback: Path | None = None,
+    read_only: bool = False,
+) -> None:
+    """Install review tables (unless the database is open read-only, where the audit already
+    made them), codes, look-back and the `review_claim_status` view (temporary objects)."""
+    if not read_only:
+        ensure_tables(con)
     codes.install(con)
     install_lookback(con, lookback or LOOKBACK_FILE, as_of)
     run_sql_file(con, "recovery/claim_status.sql")

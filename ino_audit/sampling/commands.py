@@ -37,7 +37,8 @@ def print_plan(plan: dict[str, Any], folder: Path) -> None:
             f"{s['stratum']}{' (certainty)' if s['certainty'] else ''}",
             "" if s["lower_bound"] is None else f"${s['lower_bound']:,.2f}",
             "" if s["upper_bound"] is None else f"${s['upper_bound']:,.2f}",
-            f"{s['frame_size']:,}", f"{s['sample_size']:,}",
+            f"{s['frame_size']:,}",
+            f"{s['sample_size']:,}",
         )
     out.print(table)
     for w in plan["warnings"]:
@@ -48,8 +49,9 @@ def print_plan(plan: dict[str, Any], folder: Path) -> None:
 def print_result(result: dict[str, Any], folder: Path) -> None:
     """Print the extrapolated total and the two demand amounts."""
     o = result["overall"]
-    out.print(f"Point estimate ${o['point_estimate']:,.2f} (standard error "
-              f"${o['standard_error']:,.2f}).")
+    out.print(
+        f"Point estimate ${o['point_estimate']:,.2f} (standard error ${o['standard_error']:,.2f})."
+    )
     for level, c in o["confidence"].items():
         out.print(f"  {level}% two-sided: ${c['lower']:,.2f} to ${c['upper']:,.2f}")
     out.print(f"Demand (CMS PIM, one-sided 90% lower): ${result['demand_amount_pim']:,.2f}")
@@ -135,8 +137,20 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
 
         dates = [paid_from, paid_to, service_from, service_to]
         cfg = SampleConfig(
-            audit_dir, out_dir, seed, universe, strata, stratify, certainty_above, allocation,
-            size, precision, confidence, error_rate, expected_sd, expected_mean,
+            audit_dir,
+            out_dir,
+            seed,
+            universe,
+            strata,
+            stratify,
+            certainty_above,
+            allocation,
+            size,
+            precision,
+            confidence,
+            error_rate,
+            expected_sd,
+            expected_mean,
             Period(*(d.date() if d else None for d in dates)),
         )
         try:
@@ -144,8 +158,9 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
         except AuditError as e:
             fail(str(e), debug)
         except Exception as e:
-            fail(f"The sampling stopped unexpectedly ({type(e).__name__}); --debug says why.",
-                 debug)
+            fail(
+                f"The sampling stopped unexpectedly ({type(e).__name__}); --debug says why.", debug
+            )
         print_plan(plan, out_dir)
         if report:
             refresh(out_dir)
@@ -155,8 +170,10 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
         frame: Annotated[Path, typer.Option(help="frame.csv written by ino-audit sample.")],
         results: Annotated[
             Path,
-            typer.Option(help="Reviewed CSV (claim_id, overpayment or audited_amount), or the "
-                         "filled-in review_worksheet.xlsx."),
+            typer.Option(
+                help="Reviewed CSV (claim_id, overpayment or audited_amount), or the "
+                "filled-in review_worksheet.xlsx."
+            ),
         ],
         out_dir: Annotated[Path, typer.Option("--out", help="Folder for extrapolation.json.")],
         report: bool = REPORT,
@@ -170,8 +187,10 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
         except AuditError as e:
             fail(str(e), debug)
         except Exception as e:
-            fail(f"The extrapolation stopped unexpectedly ({type(e).__name__}); --debug says "
-                 "why.", debug)
+            fail(
+                f"The extrapolation stopped unexpectedly ({type(e).__name__}); --debug says why.",
+                debug,
+            )
         print_result(result, out_dir)
         if report:
             refresh(out_dir)

@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ino_audit import __version__
+from ino_audit import __version__, safe_io
 from ino_audit.errors import AuditError
 from ino_audit.fingerprint import file_sha256
 from ino_audit.sampling import design, universe
@@ -99,7 +99,9 @@ def check(cfg: SampleConfig) -> None:
         raise AuditError("--error-rate is the expected share of claims in error, above 0 up to 1.")
     if (cfg.expected_sd is None) != (cfg.expected_mean is None):
         raise AuditError("--expected-sd and --expected-mean go together.")
-    if cfg.expected_sd is not None and not (cfg.expected_sd >= 0 and cfg.expected_mean > 0):
+    if cfg.expected_sd is not None and not (
+        cfg.expected_sd >= 0 and cfg.expected_mean is not None and cfg.expected_mean > 0
+    ):
         raise AuditError("--expected-sd must be 0 or more and --expected-mean above 0.")
 
 
@@ -136,19 +138,31 @@ def plan_design(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray) -> Des
     stratum[~sure] = codes + 1
     stratum[sure] = k + 1
     strata = [
-        stratum_facts(h + 1, *bounds(cuts, h, cfg.certainty_above if sure.any() else None),
-                      paid[stratum == h + 1], int(n[h]), False)
+        stratum_facts(
+            h + 1,
+            *bounds(cuts, h, cfg.certainty_above if sure.any() else None),
+            paid[stratum == h + 1],
+            int(n[h]),
+            False,
+        )
         for h in range(k)
     ]
     if sure.any():
-        strata.append(stratum_facts(k + 1, cfg.certainty_above, None, paid[sure],
-                                    int(sure.sum()), True))
+        strata.append(
+            stratum_facts(k + 1, cfg.certainty_above, None, paid[sure], int(sure.sum()), True)
+        )
     return Design(stratum, strata, sizing, design_warnings(cfg, strata, total))
 
 
-def size_sample(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray, sure: np.ndarray,
-                codes: np.ndarray, k: int,
-                shares: np.ndarray) -> tuple[dict[str, Any], int, np.ndarray | None]:
+def size_sample(
+    cfg: SampleConfig,
+    paid: np.ndarray,
+    at_risk: np.ndarray,
+    sure: np.ndarray,
+    codes: np.ndarray,
+    k: int,
+    shares: np.ndarray,
+) -> tuple[dict[str, Any], int, np.ndarray | None]:
     """Return the sizing record, the size of the sampled strata and their expected spreads."""
     if cfg.size is not None:
         return {"method": "size", "size": cfg.size}, cfg.size, None
@@ -185,8 +199,9 @@ def size_sample(cfg: SampleConfig, paid: np.ndarray, at_risk: np.ndarray, sure: 
     return record, n, sds
 
 
-def stratum_facts(number: int, lower: float | None, upper: float | None, paid: np.ndarray,
-                  n: int, certainty: bool) -> dict[str, Any]:
+def stratum_facts(
+    number: int, lower: float | None, upper: float | None, paid: np.ndarray, n: int, certainty: bool
+) -> dict[str, Any]:
     """Return one stratum's plan entry."""
     return {
         "stratum": number,
@@ -213,25 +228,32 @@ def design_warnings(cfg: SampleConfig, strata: list[dict], total: int) -> list[s
     frame = sum(s["frame_size"] for s in sampled)
     drawn = sum(s["sample_size"] for s in sampled)
     if drawn > total:
-        notes.append(f"The sample is {drawn} claims, not {total}: every stratum needs at least "
-                     f"{design.MIN_PER_STRATUM}.")
+        notes.append(
+            f"The sample is {drawn} claims, not {total}: every stratum needs at least "
+            f"{design.MIN_PER_STRATUM}."
+        )
     elif drawn < total:
-        notes.append(f"The universe has {frame} claims outside the certainty stratum, so all of "
-                     "them are reviewed.")
+        notes.append(
+            f"The universe has {frame} claims outside the certainty stratum, so all of "
+            "them are reviewed."
+        )
     notes += [
         f"Stratum {s['stratum']} samples {s['sample_size']} claims, fewer than 30."
-        for s in sampled if s["sample_size"] < 30 and s["sample_size"] < s["frame_size"]
+        for s in sampled
+        if s["sample_size"] < 30 and s["sample_size"] < s["frame_size"]
     ]
     return notes
 
 
-def number_frame(con: duckdb.DuckDBPyConnection, claim_ids: np.ndarray, stratum: np.ndarray,
-                 seed: int) -> None:
+def number_frame(
+    con: duckdb.DuckDBPyConnection, claim_ids: np.ndarray, stratum: np.ndarray, seed: int
+) -> None:
     """Create table `frame`: each claim's stratum, random number and rank in its stratum."""
     con.register(
         "strata_arrow",
-        pa.table({"claim_id": pa.array(claim_ids, pa.string()),
-                  "stratum": pa.array(stratum, pa.int32())}),
+        pa.table(
+            {"claim_id": pa.array(claim_ids, pa.string()), "stratum": pa.array(stratum, pa.int32())}
+        ),
     )
     con.execute(read_sql("sampling/number_frame.sql"), {"seed": str(seed)})
     con.unregister("strata_arrow")
@@ -241,8 +263,12 @@ def write_files(con: duckdb.DuckDBPyConnection, out: Path, sizes: dict[int, int]
     """Write frame.csv, draw the sample (table `drawn`) and write sample.csv."""
     con.register(
         "sample_sizes",
-        pa.table({"stratum": pa.array(list(sizes), pa.int32()),
-                  "sample_size": pa.array(list(sizes.values()), pa.int64())}),
+        pa.table(
+            {
+                "stratum": pa.array(list(sizes), pa.int32()),
+                "sample_size": pa.array(list(sizes.values()), pa.int64()),
+            }
+        ),
     )
     con.sql("select claim_id, stratum, paid_amount from frame order by claim_id").to_csv(
         str(out / FILES["frame"]), header=True
@@ -281,7 +307,7 @@ def run_sample(cfg: SampleConfig) -> dict[str, Any]:
             )
         else:
             write_worksheet(con, worksheet, plan)
-        (cfg.out / FILES["plan"]).write_text(json.dumps(plan, indent=2) + "\n", encoding="utf-8")
+        safe_io.write_text(cfg.out / FILES["plan"], json.dumps(plan, indent=2) + "\n")
     finally:
         con.close()
     return plan

@@ -90,8 +90,9 @@ def group_moments(codes: np.ndarray, values: np.ndarray, k: int) -> tuple[np.nda
     return n, nonzero, total, mean, std
 
 
-def estimate(labels: list[str], frame_sizes: np.ndarray, codes: np.ndarray,
-             values: np.ndarray) -> Estimate:
+def estimate(
+    labels: list[str], frame_sizes: np.ndarray, codes: np.ndarray, values: np.ndarray
+) -> Estimate:
     """Estimate the total from reviewed values; `codes` index each value's stratum in `labels`."""
     big_n = np.asarray(frame_sizes, dtype=float)
     n, nonzero, total, mean, std = group_moments(codes, np.asarray(values, float), len(labels))
@@ -102,8 +103,15 @@ def estimate(labels: list[str], frame_sizes: np.ndarray, codes: np.ndarray,
     se = np.sqrt(variance)
     strata = [
         StratumEstimate(
-            labels[h], int(big_n[h]), int(n[h]), int(nonzero[h]), float(mean[h]), float(std[h]),
-            float(point[h]), float(se[h]), float(total[h]),
+            labels[h],
+            int(big_n[h]),
+            int(n[h]),
+            int(nonzero[h]),
+            float(mean[h]),
+            float(std[h]),
+            float(point[h]),
+            float(se[h]),
+            float(total[h]),
             intervals(float(point[h]), float(se[h]), int(n[h]) - 1),
         )
         for h in range(len(labels))
@@ -113,6 +121,10 @@ def estimate(labels: list[str], frame_sizes: np.ndarray, codes: np.ndarray,
     overall_point = float(point.sum())
     overall_se = math.sqrt(float(variance.sum()))
     return Estimate(
-        strata, overall_point, overall_se, df, intervals(overall_point, overall_se, df),
+        strata,
+        overall_point,
+        overall_se,
+        df,
+        intervals(overall_point, overall_se, df),
         float(total.sum()),
     )

@@ -4,14 +4,13 @@ Reads frame.csv (every universe claim with its stratum) and the reviewed results
 (`claim_id, overpayment` or `claim_id, audited_amount`), refuses anything it cannot use with one
 sentence naming the file, row and column, and writes extrapolation.json (contract §5) and
 extrapolation.html. Point estimates, standard errors, means and standard deviations are
-rounded to the cent; confidence limits to the whole dollar toward the point estimate (lower up,
-upper down), as RAT-STATS prints them, so the demand never exceeds the exact lower limit.
+rounded to the cent, confidence limits included (docs/contract.md §5: money is rounded to the
+cent). RAT-STATS prints whole dollars; the cent values agree with its figures to the dollar.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ino_audit import __version__
+from ino_audit import __version__, safe_io
 from ino_audit.errors import AuditError
 from ino_audit.fingerprint import file_sha256
 from ino_audit.sampling.estimate import Estimate, Interval, estimate
@@ -29,10 +28,15 @@ from ino_audit.sampling.estimate import Estimate, Interval, estimate
 MIN_SAMPLED = 30
 MIN_NONZERO = 6
 DEMANDS = {  # key: (two-sided level whose lower limit is demanded, label)
-    "demand_amount_pim": ("80", "CMS Program Integrity Manual ch. 8 §8.4: lower limit of the "
-                          "one-sided 90% interval (= two-sided 80%)"),
-    "demand_amount_cia": ("90", "OIG Corporate Integrity Agreement: lower limit of the "
-                          "two-sided 90% interval"),
+    "demand_amount_pim": (
+        "80",
+        "CMS Program Integrity Manual ch. 8 §8.4: lower limit of the "
+        "one-sided 90% interval (= two-sided 80%)",
+    ),
+    "demand_amount_cia": (
+        "90",
+        "OIG Corporate Integrity Agreement: lower limit of the two-sided 90% interval",
+    ),
 }
 
 
@@ -53,22 +57,15 @@ def cents(value: float) -> float:
     return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
-def dollars_toward(value: float, point: float) -> float:
-    """Round a confidence limit to the whole dollar toward the point estimate."""
-    tolerance = 1e-9 * max(1.0, abs(value))  # binary noise only
-    if value < point:
-        return float(math.ceil(value - tolerance))
-    return float(math.floor(value + tolerance))
-
-
 def read_rows(path: Path) -> pd.DataFrame:
     """Read a CSV file, or the Sample sheet of a review worksheet (.xlsx), as text columns."""
     if path.suffix.lower() == ".xlsx":
         sheets = pd.read_excel(path, sheet_name=None, dtype=str)
         df = sheets.get("Sample", next(iter(sheets.values())))
         return df.fillna("")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                       encoding="utf-8-sig")  # a spreadsheet's byte-order mark is not a header
+    return pd.read_csv(
+        path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+    )  # a spreadsheet's byte-order mark is not a header
 
 
 def read_table(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
@@ -83,8 +80,9 @@ def read_table(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame
     except pd.errors.EmptyDataError:
         raise AuditError(f"The {what} file {path} is empty.") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, KeyError):
-        raise AuditError(f"The {what} file {path} is not a readable UTF-8 CSV file or "
-                         "review worksheet.") from None
+        raise AuditError(
+            f"The {what} file {path} is not a readable UTF-8 CSV file or review worksheet."
+        ) from None
     df.columns = ["_".join(str(c).strip().lower().split()) for c in df.columns]
     for column in required:
         if column not in df.columns:
@@ -120,8 +118,7 @@ def amounts(df: pd.DataFrame, column: str, path: Path, optional: bool = False) -
     empty = (raw == "").to_numpy()
     if not optional:
         refuse_at(path, empty, column, "is empty")
-    refuse_at(path, ~empty & ~np.isfinite(values), column, "is not a finite number",
-              raw.to_numpy())
+    refuse_at(path, ~empty & ~np.isfinite(values), column, "is not a finite number", raw.to_numpy())
     refuse_at(path, ~empty & (values < 0), column, "is a negative amount", raw.to_numpy())
     values[empty] = np.nan
     return values
@@ -151,33 +148,52 @@ def read_frame(path: Path) -> tuple[pd.Series, pd.Series, list[str]]:
     return pd.Series(strata, index=ids), pd.Series(paid, index=ids), stratum_order(strata)
 
 
-def read_results(path: Path, frame_strata: pd.Series,
-                 frame_paid: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def read_results(
+    path: Path, frame_strata: pd.Series, frame_paid: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the reviewed claims' ids, overpayments and paid amounts, checked against the frame."""
     df = read_table(path, ("claim_id",), "results")
     given = [c for c in ("overpayment", "audited_amount") if c in df.columns]
     if not given:
-        raise AuditError(f"The results file {path} has neither an overpayment nor an "
-                         "audited_amount column.")
+        raise AuditError(
+            f"The results file {path} has neither an overpayment nor an audited_amount column."
+        )
     ids = texts(df, "claim_id", path)
     refuse_duplicates(ids, path)
-    refuse_at(path, ~pd.Series(ids).isin(frame_strata.index).to_numpy(), "claim_id",
-              "the claim is not in the frame", ids)
+    refuse_at(
+        path,
+        ~pd.Series(ids).isin(frame_strata.index).to_numpy(),
+        "claim_id",
+        "the claim is not in the frame",
+        ids,
+    )
     paid = frame_paid.reindex(ids).to_numpy(dtype=float)
     both = len(given) == 2
     over = amounts(df, "overpayment", path, both) if "overpayment" in given else None
     audited = amounts(df, "audited_amount", path, both) if "audited_amount" in given else None
     derived = paid - audited if audited is not None else None
     if derived is not None:
-        refuse_at(path, derived < -0.005, "audited_amount",
-                  "is above the claim's paid amount (underpayments are not extrapolated)",
-                  df["audited_amount"].to_numpy())
+        refuse_at(
+            path,
+            derived < -0.005,
+            "audited_amount",
+            "is above the claim's paid amount (underpayments are not extrapolated)",
+            df["audited_amount"].to_numpy(),
+        )
     if over is not None and derived is not None:
-        refuse_at(path, np.isnan(over) & np.isnan(derived), "overpayment",
-                  "is empty and so is audited_amount")
-        refuse_at(path, np.abs(over - derived) > 0.005, "overpayment",
-                  "disagrees with paid_amount minus audited_amount",
-                  df["overpayment"].to_numpy())
+        refuse_at(
+            path,
+            np.isnan(over) & np.isnan(derived),
+            "overpayment",
+            "is empty and so is audited_amount",
+        )
+        refuse_at(
+            path,
+            np.abs(over - derived) > 0.005,
+            "overpayment",
+            "disagrees with paid_amount minus audited_amount",
+            df["overpayment"].to_numpy(),
+        )
         over = np.where(np.isnan(over), derived, over)
     values = over if over is not None else derived
     assert values is not None
@@ -203,11 +219,11 @@ def reviewed(frame: Path, results: Path) -> Reviewed:
 
 
 def limits(i: Interval, point: float) -> dict[str, Any]:
-    """Return an interval as JSON: whole-dollar limits toward the point, precision in percent."""
+    """Return an interval as JSON: limits to the cent, precision in percent."""
     if i.upper - i.lower <= 0:
         lower = upper = cents(point)
     else:
-        lower, upper = dollars_toward(i.lower, point), dollars_toward(i.upper, point)
+        lower, upper = cents(i.lower), cents(i.upper)
     pct = None if i.precision_pct is None else round(i.precision_pct, 2)
     return {"lower": lower, "upper": upper, "precision_pct": pct}
 
@@ -224,11 +240,15 @@ def warnings_for(est: Estimate, data: Reviewed, demands: dict[str, float]) -> li
         if s.census:
             continue
         if s.sample_size < MIN_SAMPLED:
-            notes.append(f"Stratum {s.stratum} has {s.sample_size} sampled claims, fewer than "
-                         f"{MIN_SAMPLED}: its limits rest on a small sample.")
+            notes.append(
+                f"Stratum {s.stratum} has {s.sample_size} sampled claims, fewer than "
+                f"{MIN_SAMPLED}: its limits rest on a small sample."
+            )
         if s.nonzero < MIN_NONZERO:
-            notes.append(f"Stratum {s.stratum} has {s.nonzero} non-zero overpayments, fewer than "
-                         f"{MIN_NONZERO}: the normal approximation behind its interval is weak.")
+            notes.append(
+                f"Stratum {s.stratum} has {s.nonzero} non-zero overpayments, fewer than "
+                f"{MIN_NONZERO}: the normal approximation behind its interval is weak."
+            )
     for key, (level, _) in DEMANDS.items():
         lower = est.confidence[level].lower
         if lower < 0:
@@ -237,8 +257,9 @@ def warnings_for(est: Estimate, data: Reviewed, demands: dict[str, float]) -> li
                 f"{key} is the ${demands[key]:,.2f} of overpayments actually found in the sample."
             )
     if data.over_paid:
-        notes.append(f"{data.over_paid} reviewed claims have an overpayment above their paid "
-                     "amount.")
+        notes.append(
+            f"{data.over_paid} reviewed claims have an overpayment above their paid amount."
+        )
     return notes
 
 
@@ -250,8 +271,11 @@ def result_json(est: Estimate, data: Reviewed, inputs: dict[str, Any]) -> dict[s
         lower = overall[level]["lower"]
         negative = est.confidence[level].lower < 0
         demands[key] = cents(est.sample_total) if negative else lower
-        basis[key] = ("the overpayments actually found in the sample (the lower limit is "
-                      "negative)" if negative else label)
+        basis[key] = (
+            "the overpayments actually found in the sample (the lower limit is negative)"
+            if negative
+            else label
+        )
     return {
         "overall": {
             "point_estimate": cents(est.point_estimate),
@@ -309,8 +333,10 @@ def plan_warnings(frame: Path, plan: dict[str, Any] | None, results: np.ndarray)
         drawn = set(pd.read_csv(sample, dtype=str, usecols=["claim_id"])["claim_id"])
         missing, extra = len(drawn - set(results)), len(set(results) - drawn)
         if missing or extra:
-            notes.append(f"The results leave out {missing} claims of sample.csv and add {extra} "
-                         "claims that were not drawn: the estimate assumes a random sample.")
+            notes.append(
+                f"The results leave out {missing} claims of sample.csv and add {extra} "
+                "claims that were not drawn: the estimate assumes a random sample."
+            )
     return notes
 
 
@@ -327,7 +353,7 @@ def run_extrapolation(frame: Path, results: Path, out: Path) -> dict[str, Any]:
     result = result_json(est, data, inputs)
     result["warnings"] += plan_warnings(frame, plan, data.claim_ids)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "extrapolation.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    safe_io.write_text(out / "extrapolation.json", json.dumps(result, indent=2) + "\n")
     from ino_audit.sampling.pages import write_extrapolation_page
 
     write_extrapolation_page(out / "extrapolation.html", result, plan)

@@ -9,12 +9,13 @@ report when they write into such a folder, from the audit database opened read-o
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from ino_audit import safe_io
 from ino_audit.errors import AuditError
 
 
@@ -23,7 +24,7 @@ def write_extrapolation_page(path: Path, result: dict[str, Any], plan: dict | No
     from ino_audit.reports import environment
 
     html = environment().get_template("extrapolation.html.j2").render(x=result, plan=plan)
-    path.write_text(html, encoding="utf-8")
+    safe_io.write_text(path, html)
     return path
 
 
@@ -44,8 +45,7 @@ def samples_of(audit_dir: Path) -> list[dict[str, Any]]:
         if plan:
             extrapolation = load_json(plan_path.parent / "extrapolation.json")
             folder = "." if plan_path.parent == audit_dir else plan_path.parent.name
-            found.append({"folder": folder, "plan": plan,
-                          "extrapolation": extrapolation})
+            found.append({"folder": folder, "plan": plan, "extrapolation": extrapolation})
     return found
 
 
@@ -61,6 +61,7 @@ def refresh_report(audit_dir: Path) -> Path:
     """Render the audit's report.html again, now with its sampling section."""
     from ino_audit import reports
     from ino_audit.masking import PREFIX
+    from ino_audit.recovery import store as review_store
     from ino_audit.sampling.universe import audit_database, read_summary
 
     summary = read_summary(audit_dir)
@@ -75,6 +76,7 @@ def refresh_report(audit_dir: Path) -> Path:
         files = reports.input_files(summary)
         reports.register_inputs(con, files)
         reports.register_checklist(con)
+        review_store.prepare(con, date.today(), read_only=True)
         data = reports.report_data(con)
         first = con.execute(
             "select member_id from read_csv(?, header = true, all_varchar = true) limit 1",
@@ -87,5 +89,5 @@ def refresh_report(audit_dir: Path) -> Path:
     finally:
         con.close()
     path = audit_dir / "report.html"
-    path.write_text(html, encoding="utf-8")
+    safe_io.write_text(path, html)
     return path

@@ -59,9 +59,7 @@ def audit_database(audit_dir: Path, summary: dict[str, Any]) -> Path:
     for candidate in (Path(str(summary.get("database", ""))), audit_dir / "ino_audit.duckdb"):
         if candidate.suffix == ".duckdb" and candidate.is_file():
             return candidate
-    raise AuditError(
-        f"The period filters need the audit's database, which is not in {audit_dir}."
-    )
+    raise AuditError(f"The period filters need the audit's database, which is not in {audit_dir}.")
 
 
 def universe_filter(universe: str) -> str:
@@ -75,8 +73,9 @@ def universe_filter(universe: str) -> str:
     raise AuditError(f"--universe must be all, flagged or one of {', '.join(DETERMINATIONS)}.")
 
 
-def period_filter(con: duckdb.DuckDBPyConnection, audit_dir: Path, summary: dict,
-                  period: Period) -> str:
+def period_filter(
+    con: duckdb.DuckDBPyConnection, audit_dir: Path, summary: dict, period: Period
+) -> str:
     """Attach the audit database when a period is set; return the SQL condition it adds."""
     if period.is_open():
         return "true"
@@ -91,10 +90,10 @@ def period_filter(con: duckdb.DuckDBPyConnection, audit_dir: Path, summary: dict
     b = {k: f"date '{v}'" if v else "null" for k, v in period.bounds().items()}
     return f"""claim_id in (
         select claim_id from audit_db.ino_claims
-        where ({b['paid_from']} is null or paid_date >= {b['paid_from']})
-            and ({b['paid_to']} is null or paid_date <= {b['paid_to']})
-            and ({b['service_from']} is null or claim_start_date >= {b['service_from']})
-            and ({b['service_to']} is null or claim_start_date <= {b['service_to']})
+        where ({b["paid_from"]} is null or paid_date >= {b["paid_from"]})
+            and ({b["paid_to"]} is null or paid_date <= {b["paid_to"]})
+            and ({b["service_from"]} is null or claim_start_date >= {b["service_from"]})
+            and ({b["service_to"]} is null or claim_start_date <= {b["service_to"]})
     )"""
 
 
@@ -129,8 +128,9 @@ def read_determinations(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     )
 
 
-def load(con: duckdb.DuckDBPyConnection, audit_dir: Path, universe: str,
-         period: Period) -> dict[str, Any]:
+def load(
+    con: duckdb.DuckDBPyConnection, audit_dir: Path, universe: str, period: Period
+) -> dict[str, Any]:
     """Create table `universe` (the claims to sample from); return its definition and sources."""
     summary = read_summary(audit_dir)
     where = universe_filter(universe)
@@ -157,9 +157,9 @@ def load(con: duckdb.DuckDBPyConnection, audit_dir: Path, universe: str,
         f"""select count(*), count(*) filter (where coalesce(paid_amount, 0) <= 0)
         from audited where {where} and {in_period}"""
     ).fetchall()[0]
-    duplicates = con.execute(
-        "select count(*) - count(distinct claim_id) from universe"
-    ).fetchall()[0][0]
+    duplicates = con.execute("select count(*) - count(distinct claim_id) from universe").fetchall()[
+        0
+    ][0]
     if duplicates:
         raise AuditError(f"{path} lists {duplicates} claim ids more than once.")
     return {

@@ -13,9 +13,12 @@ from ino_audit import excel
 def plan_facts(plan: dict[str, Any]) -> list[tuple[str, Any]]:
     """Return the plan as (item, value) pairs for the facts sheet."""
     facts: list[tuple[str, Any]] = [
-        ("How to return the review", "Fill in overpayment (0 when the claim is correct) or "
-         "audited_amount for every row, save the Sample sheet as CSV (claim_id plus that "
-         "column) and run: ino-audit extrapolate --frame frame.csv --results reviewed.csv"),
+        (
+            "How to return the review",
+            "Fill in overpayment (0 when the claim is correct) or "
+            "audited_amount for every row, save the Sample sheet as CSV (claim_id plus that "
+            "column) and run: ino-audit extrapolate --frame frame.csv --results reviewed.csv",
+        ),
         ("Universe", plan["universe"]["description"]),
         ("Audit run", plan["source"]["run_id"]),
         ("Policy version", plan["source"]["policy_version"]),
@@ -28,8 +31,11 @@ def plan_facts(plan: dict[str, Any]) -> list[tuple[str, Any]]:
     for s in plan["strata"]:
         kind = "certainty (reviewed in full)" if s["certainty"] else "sampled"
         facts.append(
-            (f"Stratum {s['stratum']}", f"{kind}; paid {s['min_paid']:,.2f} to "
-             f"{s['max_paid']:,.2f}; {s['frame_size']:,} claims, {s['sample_size']:,} sampled")
+            (
+                f"Stratum {s['stratum']}",
+                f"{kind}; paid {s['min_paid']:,.2f} to "
+                f"{s['max_paid']:,.2f}; {s['frame_size']:,} claims, {s['sample_size']:,} sampled",
+            )
         )
     facts += [("Warning", w) for w in plan["warnings"]]
     return facts

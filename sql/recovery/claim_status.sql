@@ -84,14 +84,16 @@ windows as (
     cross join params
     left join member_plans using (member_id)
     inner join lookback
-        on (lookback.line_of_business is null
-            or lookback.line_of_business = member_plans.line_of_business)
+        on (
+            lookback.line_of_business is null
+            or lookback.line_of_business = member_plans.line_of_business
+        )
         and (lookback.state is null or lookback.state = member_plans.state)
     qualify row_number() over (
         partition by claims.claim_id
         order by
             2 * (lookback.state is not null)::int + (lookback.line_of_business is not null)::int
-                desc,
+            desc,
             lookback.months
     ) = 1
 ),
@@ -108,7 +110,7 @@ still_firing as (
         reviewed_rules.claim_id,
         reviewed_rules.rule_id,
         severities.rank,
-        registry.stage,
+        registry.depth,
         registry.policy_section
     from reviewed_rules
     inner join determinations using (claim_id)
@@ -121,8 +123,8 @@ primary_rules as (
     select
         claim_id,
         count(*) as firing_rules,
-        first(rule_id order by rank desc, stage, rule_id) as primary_rule_id,
-        first(policy_section order by rank desc, stage, rule_id) as primary_policy_section
+        first(rule_id order by rank desc, depth, rule_id) as primary_rule_id,
+        first(policy_section order by rank desc, depth, rule_id) as primary_policy_section
     from still_firing
     group by claim_id
 ),

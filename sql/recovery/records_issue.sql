@@ -25,7 +25,8 @@ requested as (
 needing as (
     select status.claim_id, status.provider_id, status.rule_ids
     from status
-    where status.review_status = 'open' and status.lookback_status = 'inside'
+    where
+        status.review_status = 'open' and status.lookback_status = 'inside'
         and exists (
             select 1
             from findings

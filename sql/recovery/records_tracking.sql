@@ -34,7 +34,8 @@ final as (
         case
             when status.disposition = 'records_not_received' then 'closed_records_not_received'
             when status.review_status = 'reviewed' then 'reviewed'
-            when status.claim_id is null
+            when
+                status.claim_id is null
                 or not contains(coalesce(status.rule_ids, ''), 'INO-DOC-') then 'records_received'
             when params.as_of > requested.due_on then 'overdue'
             else 'open'

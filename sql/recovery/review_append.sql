@@ -21,16 +21,18 @@ runs as (
 fresh as (
     select distinct on (claim_id, disposition, amount, reviewer, reviewed_on, note) *
     from accepted
-    where not exists (
-        select 1
-        from existing
-        where existing.claim_id = accepted.claim_id
-            and existing.disposition = accepted.disposition
-            and existing.reviewed_overpayment is not distinct from accepted.amount
-            and existing.reviewer = accepted.reviewer
-            and existing.reviewed_on is not distinct from accepted.reviewed_on
-            and existing.note is not distinct from accepted.note
-    )
+    where
+        not exists (
+            select 1
+            from existing
+            where
+                existing.claim_id = accepted.claim_id
+                and existing.disposition = accepted.disposition
+                and existing.reviewed_overpayment is not distinct from accepted.amount
+                and existing.reviewer = accepted.reviewer
+                and existing.reviewed_on is not distinct from accepted.reviewed_on
+                and existing.note is not distinct from accepted.note
+        )
     order by claim_id, disposition, amount, reviewer, reviewed_on, note, source_row
 ),
 
@@ -38,7 +40,7 @@ numbered as (
     select
         fresh.*,
         coalesce((select max(decision_id) from existing), 0)
-            + row_number() over (order by fresh.source_row) as decision_id
+        + row_number() over (order by fresh.source_row) as decision_id
     from fresh
 ),
 

@@ -64,7 +64,8 @@ with_claims as (
         determinations.paid_amount
     from typed
     left join determinations using (claim_id)
-    where typed.disposition is not null or typed.amount_text is not null
+    where
+        typed.disposition is not null or typed.amount_text is not null
         or typed.reviewer_text is not null or typed.reviewed_on_text is not null
         or typed.note is not null or typed.edited_columns is not null
 ),
@@ -82,7 +83,8 @@ final as (
             case
                 when disposition is null then 'disposition is empty'
                 when disposition not in ('upheld', 'overturned', 'partial', 'records_not_received')
-                    then 'disposition "' || disposition
+                    then
+                        'disposition "' || disposition
                         || '" is not upheld, overturned, partial or records_not_received'
             end,
             case
@@ -90,7 +92,8 @@ final as (
                     then 'reviewed_overpayment "' || amount_text || '" is not an amount'
                 when amount < 0 then 'reviewed_overpayment is negative'
                 when amount > paid_amount
-                    then 'reviewed_overpayment ' || amount || ' is above the paid amount '
+                    then
+                        'reviewed_overpayment ' || amount || ' is above the paid amount '
                         || paid_amount
                 when disposition = 'partial' and amount is null
                     then 'partial needs a reviewed_overpayment'

@@ -22,7 +22,7 @@ final as (
         count(*) filter (where lookback_status <> 'inside') as outside_lookback,
         coalesce(sum(recoverable_overpayment), 0)::decimal(18, 2) as confirmed_recoverable,
         coalesce(sum(confirmed_overpayment) filter (where lookback_status <> 'inside'), 0)
-            ::decimal(18, 2) as confirmed_outside_lookback,
+        ::decimal(18, 2) as confirmed_outside_lookback,
         coalesce(sum(open_at_risk), 0)::decimal(18, 2) as open_at_risk,
         coalesce(sum(amount_at_risk) filter (
             where review_status = 'open' and lookback_status <> 'inside'

@@ -21,7 +21,7 @@ numbered as (
         universe.determination,
         universe.rule_ids,
         ('0x' || left(sha256($seed || ':' || universe.claim_id), 13))::bigint
-            / 4503599627370496.0 as random_number
+        / 4503599627370496.0 as random_number
     from universe
     inner join strata using (claim_id)
 ),

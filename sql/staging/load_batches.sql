@@ -31,11 +31,13 @@ final as (
         now()::timestamp as loaded_at
     from batch_files
     left join indexed
-        on indexed.source = batch_files.source
-        and indexed.source_file_index = batch_files.file_index
+        on
+            indexed.source = batch_files.source
+            and indexed.source_file_index = batch_files.file_index
     left join rejected
-        on rejected.source = batch_files.source
-        and rejected.source_file_index = batch_files.file_index
+        on
+            rejected.source = batch_files.source
+            and rejected.source_file_index = batch_files.file_index
 )
 
 select * from final

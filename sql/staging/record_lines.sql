@@ -4,8 +4,10 @@
 -- Parameters: $source, $file_index, $blank_lines (line numbers of the file's blank lines,
 -- found by sources.scan_lines).
 update csv_rejects
-set data_row = csv_rejects.line - 1 - list_count(
-    list_filter($blank_lines::bigint[], lambda b: b < csv_rejects.line)
-)
-where csv_rejects.source = $source
+set
+    data_row = csv_rejects.line - 1 - list_count(
+        list_filter($blank_lines::bigint[], lambda b: b < csv_rejects.line)
+    )
+where
+    csv_rejects.source = $source
     and csv_rejects.source_file_index = $file_index

@@ -21,7 +21,8 @@ group by all;
 create or replace temp macro file_row(src, file_index, ordinal) as coalesce(ordinal + (
     select max(shift)
     from row_shift
-    where row_shift.source = src
+    where
+        row_shift.source = src
         and row_shift.source_file_index = file_index
         and row_shift.good_before < ordinal
 ), ordinal);
@@ -55,8 +56,10 @@ rejected as (
 
 files as (
     select 'claims' as source, idx, path from files_claims
-    union all select 'encounters', idx, path from files_encounters
-    union all select 'members', idx, path from files_members
+    union all
+    select 'encounters', idx, path from files_encounters
+    union all
+    select 'members', idx, path from files_members
 ),
 
 unioned as (
@@ -83,8 +86,10 @@ with
 
 indexed as (
     select 'claims' as source, count(*) as n from index_claims
-    union all select 'encounters', count(*) from index_encounters
-    union all select 'members', count(*) from index_members
+    union all
+    select 'encounters', count(*) from index_encounters
+    union all
+    select 'members', count(*) from index_members
 ),
 
 rejected as (

@@ -20,7 +20,8 @@ codes as (
 malformed as (
     select *
     from codes
-    where regexp_full_match("column", $columns)
+    where
+        regexp_full_match("column", $columns)
         and not regexp_full_match(code, $regex)
 )
 

@@ -23,8 +23,10 @@ final as (
         members_in.member_id is not null as member_in_members,
         case when courses.claim_id is not null then claims_in.claim_id is not null end
             as claim_in_extract,
-        case when members_in.birth_date is not null
-            then courses.ino_start::date >= members_in.birth_date end as starts_after_birth,
+        case
+            when members_in.birth_date is not null
+                then courses.ino_start::date >= members_in.birth_date
+        end as starts_after_birth,
         epoch(courses.ino_stop - courses.ino_start) / 86400.0 as course_days
     from courses
     left join members_in on members_in.member_id = courses.member_id

@@ -25,7 +25,8 @@ select distinct lines.claim_id
 from lines
 cross join ino_pcs
 cross join ino_cpt
-where list_has_any(lines.procedure_codes, ino_pcs.codes)
+where
+    list_has_any(lines.procedure_codes, ino_pcs.codes)
     or list_contains(ino_cpt.codes, lines.hcpcs_code);
 
 delete from claim_lines where claim_id not in (select claim_id from ino_claims_kept);

@@ -5,14 +5,18 @@
 create or replace temp macro ns_safe(t) as (
     case
         when t is null then null
-        when t > timestamp '2262-01-01' then make_timestamp(
-            epoch_us(timestamp '2262-01-01')
-            + (epoch_us(t) - epoch_us(timestamp '2262-01-01')) // 100000000
-        )
-        when t < timestamp '1678-01-01' then make_timestamp(
-            epoch_us(timestamp '1678-01-01')
-            - (epoch_us(timestamp '1678-01-01') - epoch_us(t)) // 100000000
-        )
+        when t > timestamp '2262-01-01'
+            then
+                make_timestamp(
+                    epoch_us(timestamp '2262-01-01')
+                    + (epoch_us(t) - epoch_us(timestamp '2262-01-01')) // 100000000
+                )
+        when t < timestamp '1678-01-01'
+            then
+                make_timestamp(
+                    epoch_us(timestamp '1678-01-01')
+                    - (epoch_us(timestamp '1678-01-01') - epoch_us(t)) // 100000000
+                )
         else t
     end
 );
@@ -23,8 +27,10 @@ create or replace temp macro as_timestamp(d) as (
         when d is null then null
         else coalesce(
             try_cast(d as timestamp),
-            case when d > date '2000-01-01' then timestamp '294000-01-01'
-                else timestamp '0001-01-01' end
+            case
+                when d > date '2000-01-01' then timestamp '294000-01-01'
+                else timestamp '0001-01-01'
+            end
         )
     end
 );

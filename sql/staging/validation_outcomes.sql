@@ -5,7 +5,7 @@ with
 results as (
     select
         suite,
-        "rows",
+        "rows",  -- noqa: RF06
         (result ->> '$.statistics.evaluated_expectations')::bigint as expectations,
         (result ->> '$.statistics.unsuccessful_expectations')::bigint as failed_expectations
     from validation_results
@@ -27,7 +27,7 @@ warned as (
 final as (
     select
         results.suite,
-        results."rows",
+        results."rows",  -- noqa: RF06
         results.expectations,
         results.failed_expectations,
         coalesce(quarantined.n, 0) as quarantined_rows,

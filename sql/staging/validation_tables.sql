@@ -12,6 +12,6 @@ create or replace table dq_findings (
 
 create or replace table validation_results (
     suite varchar,
-    "rows" bigint,
+    "rows" bigint,  -- noqa: RF06
     result json
 );
