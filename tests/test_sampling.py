@@ -593,3 +593,22 @@ def test_spreadsheet_saved_csv_is_read(drawn, tmp_path):
     a = run_extrapolation(drawn / "frame.csv", plain, tmp_path / "a")
     b = run_extrapolation(drawn / "frame.csv", saved, tmp_path / "b")
     assert a["overall"] == b["overall"]
+
+
+def test_unpaid_claims_are_in_the_frame(tmp_path):
+    """`--universe all` frames every iNO claim, a 0.00 claim too (contract §5: one row per claim
+    of the universe); only a claim whose lines net below zero is left out, and counted."""
+    audit = fake_audit(tmp_path / "audit", 60)
+    rows = (audit / "determinations.csv").read_text().splitlines()
+    rows[1] = ",".join([*rows[1].split(",")[:4], "0.00", "0.00"])
+    rows[2] = ",".join([*rows[2].split(",")[:4], "-10.00", "0.00"])
+    (audit / "determinations.csv").write_text("\n".join(rows) + "\n")
+    result = invoke(
+        "sample", "--from", str(audit), "--out", str(tmp_path / "s"), "--seed", "1", "--size", "10"
+    )
+    assert result.exit_code == 0, result.output
+    frame = (tmp_path / "s" / "frame.csv").read_text()
+    assert "C00000000," in frame and "C00000001," not in frame
+    assert len(frame.splitlines()) == 1 + 59
+    plan = json.loads((tmp_path / "s" / "sampling_plan.json").read_text())
+    assert plan["universe"]["claims_excluded_negative_paid"] == 1

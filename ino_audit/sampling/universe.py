@@ -151,10 +151,10 @@ def load(
             select * from audited where {where} and {in_period}
         )
 
-        select * from chosen where paid_amount > 0 order by claim_id"""
+        select * from chosen where paid_amount >= 0 order by claim_id"""
     )
     chosen, unpaid = con.execute(
-        f"""select count(*), count(*) filter (where coalesce(paid_amount, 0) <= 0)
+        f"""select count(*), count(*) filter (where coalesce(paid_amount, 0) < 0)
         from audited where {where} and {in_period}"""
     ).fetchall()[0]
     duplicates = con.execute("select count(*) - count(distinct claim_id) from universe").fetchall()[
@@ -169,8 +169,9 @@ def load(
             "period": period.bounds(),
             "audit_period": summary.get("period"),
             "claims_selected": chosen,
-            "claims_excluded_not_paid": unpaid,
-            "note": "Claims with no positive paid amount carry no overpayment and are left out.",
+            "claims_excluded_negative_paid": unpaid,
+            "note": "Every claim of the universe is in the frame, unpaid ones (0.00) included "
+            "(docs/contract.md §5); a claim whose lines net to a negative amount is left out.",
         },
         "source": {
             "audit_dir": str(audit_dir),
