@@ -226,6 +226,7 @@ def render_html(
                 r for r in data["by_rule"] if r["rule_id"].startswith(("INO-DQ", "INO-DATA"))
             ],
             sampling=sampling or [],
+            by_policy=summary.get("claims_by_policy") or {},
         )
     )
 

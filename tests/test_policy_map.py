@@ -83,8 +83,10 @@ def test_findings_name_the_policy_of_their_claim(mapped_run):
 
 
 def test_summary_counts_claims_by_policy(mapped_run):
-    """summary.json says how many claims each policy judged and how many the map placed."""
+    """summary.json and the report say how many claims each policy judged and the map placed."""
     out, _ = mapped_run
+    report = (out / "report.html").read_text()
+    assert 'id="by-policy"' in report and WIDE in report
     by_policy = json.loads((out / "summary.json").read_text())["claims_by_policy"]
     assert by_policy[WIDE]["claims"] == 4 and by_policy[WIDE]["mapped"] == 4
     assert by_policy[BASE] == {"claims": 1, "mapped": 0, "not_supported": 0}  # unmapped
