@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ino_audit.paths import ROOT
+from ino_audit.paths import PACKAGE_DIR, ROOT
 
 CHUNK = 1 << 20
 CODE_DIRS = ("ino_audit", "sql", "contract", "valuesets", "rules", "policies", "expectations")
@@ -32,9 +32,12 @@ def code_version() -> str:
     """Return a hash of the project's code, SQL and reference data."""
     h = hashlib.sha256()
     for folder in CODE_DIRS:
-        for path in sorted((ROOT / folder).rglob("*")):
+        base = PACKAGE_DIR if folder == "ino_audit" else ROOT / folder
+        for path in sorted(base.rglob("*")):
+            if "data" in path.relative_to(base).parts[:1] and folder == "ino_audit":
+                continue  # an installed package's data folders are hashed as themselves
             if path.is_file() and path.suffix in (".py", ".sql", ".csv", ".toml", ".j2", ".json"):
-                h.update(str(path.relative_to(ROOT)).encode())
+                h.update(f"{folder}/{path.relative_to(base)}".encode())
                 h.update(path.read_bytes())
     return h.hexdigest()
 

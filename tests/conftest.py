@@ -55,6 +55,7 @@ SLOW_MODULES = {
     "test_faults",
     "test_flow",
     "test_fuzz",
+    "test_install",
     "test_multicourse",
     "test_recovery",
     "test_recovery_flow",
