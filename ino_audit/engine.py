@@ -81,9 +81,14 @@ def run_member_rules(
         con.execute(DROP_UNBILLED_HITS)
         return
     con.execute(RULE_HITS_DDL.replace("rule_hits", "policy_rule_hits"))
-    for version in versions:
-        policy.install(con, policy.load(version), run_id)
-        build_facts(con)
+    # The installed (base) version goes last: its facts are the ones left for the outputs, so
+    # they are built once more only when no claim uses it.
+    installed = base
+    for version in sorted(versions, key=lambda v: v == base):
+        if version != installed:
+            policy.install(con, policy.load(version), run_id)
+            build_facts(con)
+            installed = version
         run_rules(con, on_rule, cross_member=False)
         con.execute(DROP_UNBILLED_HITS)
         con.execute(
@@ -91,8 +96,9 @@ def run_member_rules(
             "(select claim_id from claim_policy where policy_version = ?) using (claim_id)",
             [version],
         )
-    policy.install(con, policy.load(base), run_id)
-    build_facts(con)
+    if installed != base:
+        policy.install(con, policy.load(base), run_id)
+        build_facts(con)
     con.execute("create or replace table rule_hits as select * from policy_rule_hits")
     con.execute("drop table policy_rule_hits")
 

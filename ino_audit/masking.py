@@ -103,9 +103,19 @@ def has_member_id(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def build_member_masks(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
-    """Create `member_masks` (member_id, masked_id) for every member in the tables; return count."""
+    """Add to `member_masks` (member_id, masked_id) every member of the tables it lacks (a run
+    that prepares its exports twice hashes each member once); return how many were added."""
+    con.execute(
+        "create temp table if not exists member_masks (member_id varchar, masked_id varchar)"
+    )
     union = " union ".join(f"select member_id from {t} where member_id is not null" for t in tables)
-    ids = con.sql(f"select distinct member_id from ({union})").fetchall() if tables else []
+    ids = (
+        con.sql(
+            f"select distinct member_id from ({union}) anti join member_masks using (member_id)"
+        ).fetchall()
+        if tables
+        else []
+    )
     key = mask_key()
     members = [r[0] for r in ids]
     masks = pa.table(
@@ -116,7 +126,7 @@ def build_member_masks(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int
     )
     con.register("member_masks_arrow", masks)
     try:
-        con.execute("create or replace temp table member_masks as select * from member_masks_arrow")
+        con.execute("insert into member_masks select * from member_masks_arrow")
     finally:
         con.unregister("member_masks_arrow")
     return len(members)

@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
+from ino_audit import safe_io
 from ino_audit.errors import AuditError
 from ino_audit.paths import ROOT
 
@@ -66,6 +67,7 @@ def render_pdf(template: Path, context: dict[str, Any], out: Path) -> Path:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-subsetting notices
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=html, base_url=str(template.parent)).write_pdf(str(out))
+    safe_io.ensure_dir(out.parent)
+    with safe_io.atomic(out) as tmp:
+        HTML(string=html, base_url=str(template.parent)).write_pdf(str(tmp))
     return out

@@ -47,13 +47,12 @@ def build_adjustments(con: duckdb.DuckDBPyConnection) -> None:
 
 def write_tables(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     """Write adjustments.csv/.parquet (contract columns) and review_status.csv."""
-    out.mkdir(parents=True, exist_ok=True)
+    safe_io.ensure_dir(out)
     query = f"select {ADJUSTMENT_COLUMNS} from recovery_adjustments order by provider_id, claim_id"
-    con.sql(query).to_csv(str(out / "adjustments.csv"), header=True)
-    con.sql(query).to_parquet(str(out / "adjustments.parquet"))
-    con.sql(f"select {STATUS_COLUMNS} from review_claim_status order by claim_id").to_csv(
-        str(out / "review_status.csv"), header=True
-    )
+    safe_io.write_csv(con, query, out / "adjustments.csv")
+    safe_io.write_parquet(con, query, out / "adjustments.parquet")
+    status = f"select {STATUS_COLUMNS} from review_claim_status order by claim_id"
+    safe_io.write_csv(con, status, out / "review_status.csv")
 
 
 def rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from ino_audit import safe_io
 from ino_audit.db import transaction
 from ino_audit.recovery import letters
 from ino_audit.recovery.recover import member_masker, rows
@@ -98,10 +99,9 @@ def records_requests(
         "create or replace temp view records_tracking as "
         + read_sql("recovery/records_tracking.sql")
     )
-    out.mkdir(parents=True, exist_ok=True)
-    con.sql(f"select {TRACKING_COLUMNS} from records_tracking").to_csv(
-        str(out / "records_requests.csv"), header=True
-    )
+    safe_io.ensure_dir(out)
+    tracking = f"select {TRACKING_COLUMNS} from records_tracking"
+    safe_io.write_csv(con, tracking, out / "records_requests.csv")
     result.by_status = dict(
         con.execute("select status, count(*) from records_tracking group by status").fetchall()
     )

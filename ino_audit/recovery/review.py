@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ino_audit import excel, fingerprint
+from ino_audit import excel, fingerprint, safe_io
 from ino_audit.db import transaction
 from ino_audit.errors import AuditError
 from ino_audit.recovery.columns import CASES_SHEET, CSV_COLUMNS, INPUT_COLUMNS, WRITTEN_SHEET
@@ -180,8 +180,7 @@ def register_staged(con: duckdb.DuckDBPyConnection, staged: Staged) -> None:
 def export_trail(con: duckdb.DuckDBPyConnection, folder: Path) -> Path:
     """Write every stored decision, oldest first, to review_decisions.csv (a readable trail)."""
     path = folder / "review_decisions.csv"
-    con.sql(read_sql("recovery/review_trail.sql")).to_csv(str(path), header=True)
-    return path
+    return safe_io.write_csv(con, read_sql("recovery/review_trail.sql"), path)
 
 
 def import_decisions(con: duckdb.DuckDBPyConnection, path: Path) -> ImportResult:

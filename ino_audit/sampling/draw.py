@@ -270,14 +270,17 @@ def write_files(con: duckdb.DuckDBPyConnection, out: Path, sizes: dict[int, int]
             }
         ),
     )
-    con.sql("select claim_id, stratum, paid_amount from frame order by claim_id").to_csv(
-        str(out / FILES["frame"]), header=True
-    )
+    # frame.csv and sample.csv are machine files (contract §5): exact ids, atomic, owner-only
+    with safe_io.atomic(out / FILES["frame"]) as tmp:
+        con.sql("select claim_id, stratum, paid_amount from frame order by claim_id").to_csv(
+            str(tmp), header=True
+        )
     con.execute(read_sql("sampling/sample.sql"))
-    con.sql(
-        "select claim_id, stratum, paid_amount, random_number, selection_order from drawn "
-        "order by stratum, selection_order"
-    ).to_csv(str(out / FILES["sample"]), header=True)
+    with safe_io.atomic(out / FILES["sample"]) as tmp:
+        con.sql(
+            "select claim_id, stratum, paid_amount, random_number, selection_order from drawn "
+            "order by stratum, selection_order"
+        ).to_csv(str(tmp), header=True)
 
 
 def run_sample(cfg: SampleConfig) -> dict[str, Any]:
@@ -294,7 +297,7 @@ def run_sample(cfg: SampleConfig) -> dict[str, Any]:
             raise AuditError(f"The universe '{cfg.universe}' has no paid claims to sample.")
         plan_of = plan_design(cfg, np.asarray(arrays["paid"]), np.asarray(arrays["at_risk"]))
         number_frame(con, np.asarray(arrays["claim_id"]), plan_of.stratum, cfg.seed)
-        cfg.out.mkdir(parents=True, exist_ok=True)
+        safe_io.ensure_dir(cfg.out)
         kept = previous_sample_sha256(cfg.out)
         write_files(con, cfg.out, {s["stratum"]: s["sample_size"] for s in plan_of.strata})
         plan = build_plan(cfg, described, plan_of)

@@ -352,7 +352,7 @@ def run_extrapolation(frame: Path, results: Path, out: Path) -> dict[str, Any]:
     }
     result = result_json(est, data, inputs)
     result["warnings"] += plan_warnings(frame, plan, data.claim_ids)
-    out.mkdir(parents=True, exist_ok=True)
+    safe_io.ensure_dir(out)
     safe_io.write_text(out / "extrapolation.json", json.dumps(result, indent=2) + "\n")
     from ino_audit.sampling.pages import write_extrapolation_page
 

@@ -1,6 +1,11 @@
 -- Helpers for findings' messages: a value as text, or "n/a" when it is not documented.
 create or replace macro shown(x) as coalesce(x::varchar, 'n/a');
 
+-- A row of a plan table (policy map, recovery look-back; null = any) applies to a member of this
+-- line of business and state.
+create or replace macro plan_row_matches(row_lob, row_state, lob, state) as
+(row_lob is null or row_lob = lob) and (row_state is null or row_state = state);
+
 -- A computed measure as an exact decimal (contract §2): inputs carry a few decimals, so
 -- rounding to 9 places drops binary floating-point noise (25.000000001 -> 25) and nothing else.
 create or replace macro exact_decimal(x) as round(x, 9);

@@ -32,11 +32,10 @@ matches as (
     from claims
     left join members_in using (member_id)
     inner join map_rows
-        on (
-            map_rows.line_of_business is null
-            or map_rows.line_of_business = members_in.line_of_business
+        on plan_row_matches(
+            map_rows.line_of_business, map_rows.state,
+            members_in.line_of_business, members_in.state
         )
-        and (map_rows.state is null or map_rows.state = members_in.state)
         and (
             map_rows.effective_from is null
             or claims.claim_start_date >= map_rows.effective_from

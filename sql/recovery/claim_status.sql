@@ -84,11 +84,10 @@ windows as (
     cross join params
     left join member_plans using (member_id)
     inner join lookback
-        on (
-            lookback.line_of_business is null
-            or lookback.line_of_business = member_plans.line_of_business
+        on plan_row_matches(
+            lookback.line_of_business, lookback.state,
+            member_plans.line_of_business, member_plans.state
         )
-        and (lookback.state is null or lookback.state = member_plans.state)
     qualify row_number() over (
         partition by claims.claim_id
         order by
