@@ -1,8 +1,8 @@
 -- Helpers for findings' messages: a value as text, or "n/a" when it is not documented.
 create or replace macro shown(x) as coalesce(x::varchar, 'n/a');
 
--- A row of a plan table (policy map, recovery look-back; null = any) applies to a member of this
--- line of business and state.
+-- A row of a plan table (the policy map; null = any) applies to a member of this line of
+-- business and state.
 create or replace macro plan_row_matches(row_lob, row_state, lob, state) as
 (row_lob is null or row_lob = lob) and (row_state is null or row_state = state);
 

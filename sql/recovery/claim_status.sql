@@ -83,11 +83,14 @@ windows as (
     semi join in_scope using (claim_id)
     cross join params
     left join member_plans using (member_id)
+    -- inline, not the plan_row_matches macro: recovery also runs on audit databases written
+    -- before that macro existed
     inner join lookback
-        on plan_row_matches(
-            lookback.line_of_business, lookback.state,
-            member_plans.line_of_business, member_plans.state
+        on (
+            lookback.line_of_business is null
+            or lookback.line_of_business = member_plans.line_of_business
         )
+        and (lookback.state is null or lookback.state = member_plans.state)
     qualify row_number() over (
         partition by claims.claim_id
         order by
