@@ -42,7 +42,7 @@ server: $(STAMP) ## start a local Prefect server (needed for scheduled runs)
 	$(BIN)/prefect server start
 
 docs: $(STAMP) ## regenerate docs/rules from the registry and the rule SQL
-	$(BIN)/python -m ino_audit.docs
+	$(BIN)/python -m ino_audit.devtools.docs
 
 sample: $(STAMP) ## regenerate the committed sample extract
 	$(BIN)/ino-audit generate --claim-lines 5000 --out data_samples --format csv --seed 7

@@ -1,7 +1,8 @@
 """Prefect flow `audit-claims`: the scheduled retrospective audit of iNO claims (CP.MP.87).
 
-The flow is a thin outline over `ino_audit.audit`: each step of the in-process audit (prepare,
-hash inputs, load, evaluate, write) runs as a named task on one database session, so the flow
+The flow is a thin outline over `ino_audit.pipeline.audit`: each step of the in-process audit
+(prepare, hash inputs, load, evaluate, write) runs as a named task on one database session, so
+the flow
 and `ino-audit audit` give identical outputs. Finished steps are not redone on a rerun: the core
 records each step's content fingerprint (input SHA-256 and code version) in the database.
 Run it as a script, through `ino-audit audit --prefect`, or serve it on a schedule
@@ -23,9 +24,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from ino_audit import audit as core
-from ino_audit import partition, periods, safe_io
-from ino_audit.audit import (
+from ino_audit.engine import partition
+from ino_audit.infra import periods, safe_io
+from ino_audit.infra.errors import AuditError
+from ino_audit.pipeline import audit as core
+from ino_audit.pipeline.audit import (
     STEPS,
     AuditConfig,
     result_of,
@@ -33,7 +36,6 @@ from ino_audit.audit import (
     step_evaluate,
     timed,
 )
-from ino_audit.errors import AuditError
 
 # Steps that touch files get retries; the core makes each of them safe to repeat.
 RETRIES = {"step_fingerprint": 2, "step_load": 1, "step_write": 2}

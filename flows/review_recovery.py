@@ -17,10 +17,10 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.audit_claims import audit_claims
+from ino_audit.outputs.review_store import open_audit
 from ino_audit.recovery.recover import recover
 from ino_audit.recovery.requests import records_requests
 from ino_audit.recovery.review import export_trail, import_decisions
-from ino_audit.recovery.store import open_audit
 
 
 @task(cache_policy=NO_CACHE, name="issue-records-requests")

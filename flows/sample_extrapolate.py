@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from ino_audit.errors import AuditError
+from ino_audit.infra.errors import AuditError
 from ino_audit.sampling import pages
 from ino_audit.sampling.draw import FILES, SampleConfig, run_sample
 from ino_audit.sampling.extrapolate import run_extrapolation

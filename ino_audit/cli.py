@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ino_audit.errors import AuditError
+from ino_audit.infra.errors import AuditError
 from ino_audit.recovery.cli import register as register_recovery
 from ino_audit.sampling.commands import register as register_sampling
 
@@ -115,7 +115,7 @@ def audit(
     debug: bool = DEBUG,
 ) -> None:
     """Audit every iNO claim; write determinations, findings, quarantine and summary to --out."""
-    from ino_audit.audit import AuditConfig, run_audit
+    from ino_audit.pipeline.audit import AuditConfig, run_audit
 
     period = {
         "paid_from": paid_from,
@@ -218,9 +218,9 @@ def compare_policies(
     debug: bool = DEBUG,
 ) -> None:
     """Audit the same claims under two policy versions; list claims whose outcome changes."""
-    from ino_audit import safe_io
-    from ino_audit.audit import AuditConfig
-    from ino_audit.compare import compare
+    from ino_audit.infra import safe_io
+    from ino_audit.pipeline.audit import AuditConfig
+    from ino_audit.pipeline.compare import compare
 
     cfg = AuditConfig(claims, encounters, members, out_dir, db)
     try:
@@ -280,8 +280,8 @@ def validate_extract(
     debug: bool = DEBUG,
 ) -> None:
     """Load and check an extract with the Great Expectations suites, without auditing it."""
-    from ino_audit import safe_io
-    from ino_audit.validate import print_summary, run_validation
+    from ino_audit.infra import safe_io
+    from ino_audit.quality.validate import print_summary, run_validation
 
     inputs = {"claims": claims, "encounters": encounters, "members": members}
     try:
@@ -298,7 +298,7 @@ def validate_extract(
 @app.command("policies")
 def list_policies() -> None:
     """List the policy versions this installation can audit against."""
-    from ino_audit import policy
+    from ino_audit.engine import policy
 
     default = policy.default_version()
     for version in policy.available():
@@ -329,7 +329,7 @@ def generate(
         _fail(f"--format must be csv or parquet, not {fmt}.", debug)
     if claim_lines < 1:
         _fail("--claim-lines must be at least 1.", debug)
-    from ino_audit.generate import generate as run_generate
+    from ino_audit.devtools.generate import generate as run_generate
 
     try:
         with err.status(f"Generating {claim_lines:,} claim lines"):

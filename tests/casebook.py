@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ino_audit.schema import columns
+from ino_audit.ingest.schema import columns
 
 BASE_MEMBER = {"birth_date": "2024-03-01", "sex": "F", "line_of_business": "medicaid"}
 BASE_COURSE = {

@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="ino-audit-prefect-"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from ino_audit.audit import AuditConfig, run_audit
+from ino_audit.pipeline.audit import AuditConfig, run_audit
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

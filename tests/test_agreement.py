@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ino_audit.generate import generate
-from ino_audit.paths import ROOT
+from ino_audit.devtools.generate import generate
+from ino_audit.infra.paths import ROOT
 from tests.conftest import audit_folder, read_csv
 
 

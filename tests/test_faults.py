@@ -95,7 +95,7 @@ def test_native_parquet_nan_and_overflow_are_quarantined(tmp_path):
 @pytest.mark.parametrize("provider", ["$\\frac{1}{$", "$x^$", "a$b$c", "\\$100$"])
 def test_provider_ids_are_text_in_charts(provider):
     """A provider id holding `$...$` (matplotlib mathtext) is drawn as the text it is."""
-    from ino_audit import charts
+    from ino_audit.outputs import charts
 
     rows = [
         {
@@ -202,7 +202,7 @@ def key_file(tmp_path) -> Path:
 def test_masked_run_never_writes_raw_ids_even_when_it_stops(extract, tmp_path, monkeypatch):
     """A masked run that stops right after the contract's CSVs leaves no raw member id in any
     file of --out: every export is written once, from the masked views."""
-    from ino_audit import reports
+    from ino_audit.outputs import reports
 
     def crash(*args, **kwargs):
         raise RuntimeError("stopped between the CSVs and the reports")
@@ -331,7 +331,7 @@ def test_csv_for_people_neutralises_formulas_parquet_stays_exact(extract, tmp_pa
 
 def test_second_run_into_the_same_out_is_refused(extract, tmp_path):
     """While a run holds --out, another run into it (even with another --db) is refused."""
-    from ino_audit import safe_io
+    from ino_audit.infra import safe_io
     from tests.conftest import run_cli
 
     out = tmp_path / "out"
@@ -377,7 +377,7 @@ def test_outputs_never_follow_planted_links(extract, tmp_path):
 def test_frozen_helper_does_not_hang_the_audit(extract, tmp_path, monkeypatch, caplog):
     """SIGSTOP the helper: the wait ends after INO_AUDIT_HELPER_TIMEOUT, the helper is killed,
     the work finishes in-process (a line in the log says so) with the same outputs."""
-    from ino_audit import workers
+    from ino_audit.infra import workers
 
     plain = audit_folder(extract, tmp_path / "plain", run_id="same")
     helper = workers.call(os.getpid)
@@ -478,7 +478,7 @@ def test_kill_9_leaves_no_phi_in_the_system_temp_folder(tmp_path):
 )
 def test_formula_guard(value, written):
     """The guard prefixes formula-looking text only; plain numbers and other text pass."""
-    from ino_audit import safe_io
+    from ino_audit.infra import safe_io
 
     con = duckdb.connect()
     con.execute(safe_io.formula_safe_sql())
@@ -503,7 +503,7 @@ def test_partition_inputs_are_removed_after_merge_and_on_failure(
     """<out>/partitions (raw ids and birth dates in Parquet) is gone after a partitioned run,
     and after one whose merge fails; the partitioned outputs equal the single-process ones."""
     from flows.audit_claims import audit_claims
-    from ino_audit import partition
+    from ino_audit.engine import partition
 
     args = (extract["claims"], extract["encounters"], extract["members"])
     single = audit_folder(extract, tmp_path / "single", run_id="same")

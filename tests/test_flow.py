@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ino_audit.periods import resolve
+from ino_audit.infra.periods import resolve
 from tests.casebook import CASES, write_book
 from tests.conftest import audit_folder, read_csv
 
@@ -140,7 +140,7 @@ def test_prefect_yaml_matches_serve_schedule():
     import yaml
 
     from flows.audit_claims import DEFAULT_CRON
-    from ino_audit.paths import ROOT
+    from ino_audit.infra.paths import ROOT
 
     spec = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"][0]
     assert spec["entrypoint"] == "flows/audit_claims.py:audit_claims"
@@ -166,7 +166,7 @@ def test_partitioned_dask_run_matches_single_process(prefect_server, tmp_path):
     to the single-process run, on generated data with thousands of iNO claims, with a policy
     map that judges Medicaid claims by another policy version (contract §7)."""
     from flows.audit_claims import audit_claims, dask_task_runner
-    from ino_audit.generate import generate
+    from ino_audit.devtools.generate import generate
 
     counts = generate(tmp_path / "g", 700_000, "parquet", 5)
     assert counts["ino_claims"] >= 2000

@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ino_audit import registry, schema
-from ino_audit.generate import SEED_DIR, generate
+from ino_audit.devtools.generate import SEED_DIR, generate
+from ino_audit.engine import registry
+from ino_audit.ingest import schema
 
 LINES = 5000
 INO_CODES = ("3E0F7SD", "3E0F8SD")

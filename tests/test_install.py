@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from ino_audit.paths import ROOT
+from ino_audit.infra.paths import ROOT
 from tests.conftest import read_csv
 
 

@@ -20,8 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ino_audit.cli import app
-from ino_audit.recovery import codes
-from ino_audit.recovery.columns import WRITTEN_SHEET
+from ino_audit.outputs import review_codes as codes
+from ino_audit.outputs.review_columns import WRITTEN_SHEET
 from tests.conftest import audit_folder, read_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +130,7 @@ def test_every_code_used_exists_and_is_current():
     """Each group code, CARC and RARC a rule or the recovery remark uses is in the value set."""
     assert codes.problems(date.today()) == []
     assert ("rarc", "N102") not in codes.used_codes()  # retired: records not received
-    from ino_audit import registry
+    from ino_audit.engine import registry
 
     judged = {r.rule_id for r in registry.rules() if r.severity in ("deny", "records", "review")}
     assert set(codes.rule_codes()) == judged | {codes.RECORDS_NOT_RECEIVED}

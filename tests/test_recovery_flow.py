@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ino_audit.masking import PREFIX
+from ino_audit.outputs.masking import PREFIX
 from tests.conftest import audit_folder, read_csv
 from tests.test_recovery import SAMPLE, cli, pdf_text
 

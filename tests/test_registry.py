@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ino_audit import docs, policy, registry
-from ino_audit.paths import SQL_DIR
+from ino_audit.devtools import docs
+from ino_audit.engine import policy, registry
+from ino_audit.infra.paths import SQL_DIR
 
 # Contract §3: rule id -> severity.
 CONTRACT_RULES = {
@@ -111,7 +112,7 @@ def test_value_sets_expand_against_the_code_set(tmp_path, monkeypatch):
     """Ranges expand to real codes only; the user cache gives the same tables as a fresh build."""
     import duckdb
 
-    from ino_audit import codesets
+    from ino_audit.engine import codesets
 
     monkeypatch.setenv("INO_AUDIT_CACHE", str(tmp_path))
     built, cached = duckdb.connect(), duckdb.connect()

@@ -12,8 +12,9 @@ import duckdb
 import openpyxl
 import pytest
 
-from ino_audit import excel, masking, registry
-from ino_audit.paths import RULES_DIR
+from ino_audit.engine import registry
+from ino_audit.infra.paths import RULES_DIR
+from ino_audit.outputs import excel, masking
 from tests import browser
 from tests.casebook import CASES, write_book
 from tests.conftest import audit_folder, read_csv

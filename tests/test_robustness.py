@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ino_audit import load
-from ino_audit.db import connect
-from ino_audit.paths import ROOT
+from ino_audit.infra.db import connect
+from ino_audit.infra.paths import ROOT
+from ino_audit.ingest import load
 from tests.bad_inputs import corpus
 from tests.conftest import audit_folder, read_csv
 
@@ -196,7 +196,7 @@ def test_second_process_is_refused_while_the_database_is_in_use(extract, tmp_pat
         [
             sys.executable,
             "-c",
-            "import sys\nfrom pathlib import Path\nfrom ino_audit.db import connect\n"
+            "import sys\nfrom pathlib import Path\nfrom ino_audit.infra.db import connect\n"
             f"con = connect(Path({str(db)!r}))\nprint('ready', flush=True)\nsys.stdin.read()\n",
         ],
         cwd=ROOT,

@@ -1,4 +1,4 @@
-"""The helper process (ino_audit/workers.py): results come back, failures fall back, and a
+"""The helper process (ino_audit/infra/workers.py): results come back, failures fall back, and a
 killed audit never leaves a helper behind holding its output pipes."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ino_audit import workers
+from ino_audit.infra import workers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def test_helper_exits_with_a_killed_parent():
     """SIGKILL the process that started a helper: the helper goes, and so do the pipes it had."""
     script = (
         "import os, time\n"
-        "from ino_audit import workers\n"
+        "from ino_audit.infra import workers\n"
         "print(workers.call(os.getpid), flush=True)\n"
         "time.sleep(120)\n"
     )

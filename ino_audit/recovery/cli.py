@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ino_audit.errors import AuditError
+from ino_audit.infra.errors import AuditError
 
 Fail = Callable[[str, bool], None]
 DATE = ["%Y-%m-%d"]
@@ -84,8 +84,8 @@ def register(app: typer.Typer, fail: Fail) -> None:
         debug: bool = DEBUG,
     ) -> None:
         """Request records for claims lacking documentation: letters per provider + tracking."""
+        from ino_audit.outputs.review_store import open_audit
         from ino_audit.recovery.requests import records_requests
-        from ino_audit.recovery.store import open_audit
 
         with guarded(fail, debug, "records-requests"):
             if records_due_days < 1:
@@ -113,8 +113,8 @@ def register(app: typer.Typer, fail: Fail) -> None:
         debug: bool = DEBUG,
     ) -> None:
         """Append reviewers' decisions; refuse bad rows with reasons; re-importing is a no-op."""
+        from ino_audit.outputs.review_store import open_audit
         from ino_audit.recovery.review import export_trail, import_decisions
-        from ino_audit.recovery.store import open_audit
 
         with guarded(fail, debug, "The review import"), open_audit(audit_dir) as con:
             print_import(import_decisions(con, file), out)
@@ -129,8 +129,8 @@ def register(app: typer.Typer, fail: Fail) -> None:
         debug: bool = DEBUG,
     ) -> None:
         """Print the review queue: open claims, conflicts, decisions whose finding is gone."""
+        from ino_audit.outputs.review_store import open_audit
         from ino_audit.recovery.status import print_status
-        from ino_audit.recovery.store import open_audit
 
         with (
             guarded(fail, debug, "review status"),
@@ -150,8 +150,8 @@ def register(app: typer.Typer, fail: Fail) -> None:
         debug: bool = DEBUG,
     ) -> None:
         """Write adjustments.csv/.parquet and one overpayment letter (PDF) per provider."""
+        from ino_audit.outputs.review_store import open_audit
         from ino_audit.recovery.recover import recover
-        from ino_audit.recovery.store import open_audit
 
         with guarded(fail, debug, "recover"), open_audit(audit_dir, day(as_of), lookback) as con:
             r = recover(con, out_dir, day(as_of), plan_config, template, mask_members)

@@ -11,11 +11,11 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
-from ino_audit import safe_io
-from ino_audit.errors import AuditError
-from ino_audit.paths import ROOT
+from ino_audit.infra import safe_io
+from ino_audit.infra.errors import AuditError
+from ino_audit.infra.paths import ROOT, TEMPLATES_DIR
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = TEMPLATES_DIR
 PLAN_CONFIG = ROOT / "config" / "plan.toml"
 
 

@@ -10,9 +10,11 @@ from typing import Any
 
 import duckdb
 
-from ino_audit import masking, safe_io
-from ino_audit.recovery import codes, letters
-from ino_audit.sqlfiles import read_sql
+from ino_audit.infra import safe_io
+from ino_audit.infra.sqlfiles import read_sql
+from ino_audit.outputs import masking
+from ino_audit.outputs import review_codes as codes
+from ino_audit.recovery import letters
 
 ADJUSTMENT_COLUMNS = (
     "claim_id, provider_id, group_code, carc, rarc, adjustment_amount, policy_reference"

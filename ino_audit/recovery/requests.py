@@ -8,12 +8,12 @@ from pathlib import Path
 
 import duckdb
 
-from ino_audit import safe_io
-from ino_audit.db import transaction
+from ino_audit.infra import safe_io
+from ino_audit.infra.db import transaction
+from ino_audit.infra.sqlfiles import read_sql
+from ino_audit.outputs.reports import register_checklist
 from ino_audit.recovery import letters
 from ino_audit.recovery.recover import member_masker, rows
-from ino_audit.reports import register_checklist
-from ino_audit.sqlfiles import read_sql
 
 TEMPLATE = letters.TEMPLATES / "records_request.html.j2"
 TRACKING_COLUMNS = (

@@ -16,11 +16,17 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ino_audit import excel, fingerprint, safe_io
-from ino_audit.db import transaction
-from ino_audit.errors import AuditError
-from ino_audit.recovery.columns import CASES_SHEET, CSV_COLUMNS, INPUT_COLUMNS, WRITTEN_SHEET
-from ino_audit.sqlfiles import read_sql
+from ino_audit.infra import fingerprint, safe_io
+from ino_audit.infra.db import transaction
+from ino_audit.infra.errors import AuditError
+from ino_audit.infra.sqlfiles import read_sql
+from ino_audit.outputs import excel
+from ino_audit.outputs.review_columns import (
+    CASES_SHEET,
+    CSV_COLUMNS,
+    INPUT_COLUMNS,
+    WRITTEN_SHEET,
+)
 
 Cells = list[tuple[int, str, str]]  # (source row, column name, value as text)
 

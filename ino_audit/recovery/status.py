@@ -8,9 +8,9 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from ino_audit.infra.sqlfiles import read_sql
+from ino_audit.outputs.reports import dollars
 from ino_audit.recovery.recover import rows
-from ino_audit.reports import dollars
-from ino_audit.sqlfiles import read_sql
 
 QUEUE_ROWS = 40
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from ino_audit.errors import AuditError
+from ino_audit.infra.errors import AuditError
 
 out = Console()
 err = Console(stderr=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ino_audit.errors import AuditError
+from ino_audit.infra.errors import AuditError
 
 METHODS = ("sqrt-f", "equal-dollars")
 ALLOCATIONS = ("neyman", "proportional")

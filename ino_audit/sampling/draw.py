@@ -20,13 +20,14 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ino_audit import __version__, safe_io
-from ino_audit.errors import AuditError
-from ino_audit.fingerprint import file_sha256
+from ino_audit import __version__
+from ino_audit.infra import safe_io
+from ino_audit.infra.errors import AuditError
+from ino_audit.infra.fingerprint import file_sha256
+from ino_audit.infra.sqlfiles import read_sql
 from ino_audit.sampling import design, universe
 from ino_audit.sampling.design import Expected
 from ino_audit.sampling.universe import Period
-from ino_audit.sqlfiles import read_sql
 
 GENERATOR = {
     "name": "sha256-uniform",

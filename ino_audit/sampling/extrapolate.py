@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ino_audit import __version__, safe_io
-from ino_audit.errors import AuditError
-from ino_audit.fingerprint import file_sha256
+from ino_audit import __version__
+from ino_audit.infra import safe_io
+from ino_audit.infra.errors import AuditError
+from ino_audit.infra.fingerprint import file_sha256
 from ino_audit.sampling.estimate import Estimate, Interval, estimate
 
 MIN_SAMPLED = 30

@@ -15,13 +15,13 @@ from typing import Any
 
 import duckdb
 
-from ino_audit import safe_io
-from ino_audit.errors import AuditError
+from ino_audit.infra import safe_io
+from ino_audit.infra.errors import AuditError
 
 
 def write_extrapolation_page(path: Path, result: dict[str, Any], plan: dict | None) -> Path:
     """Render extrapolation.html."""
-    from ino_audit.reports import environment
+    from ino_audit.outputs.reports import environment
 
     html = environment().get_template("extrapolation.html.j2").render(x=result, plan=plan)
     safe_io.write_text(path, html)
@@ -59,9 +59,8 @@ def audit_folder_of(out: Path) -> Path | None:
 
 def refresh_report(audit_dir: Path) -> Path:
     """Render the audit's report.html again, now with its sampling section."""
-    from ino_audit import reports
-    from ino_audit.masking import PREFIX
-    from ino_audit.recovery import store as review_store
+    from ino_audit.outputs import reports, review_store
+    from ino_audit.outputs.masking import PREFIX
     from ino_audit.sampling.universe import audit_database, read_summary
 
     summary = read_summary(audit_dir)

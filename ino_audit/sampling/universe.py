@@ -10,9 +10,9 @@ from typing import Any
 
 import duckdb
 
-from ino_audit.errors import AuditError
-from ino_audit.fingerprint import file_sha256
-from ino_audit.outputs import DETERMINATIONS
+from ino_audit.infra.errors import AuditError
+from ino_audit.infra.fingerprint import file_sha256
+from ino_audit.outputs.tables import DETERMINATIONS
 
 UNIVERSES = ("all", "flagged", *DETERMINATIONS)
 DESCRIPTIONS = {

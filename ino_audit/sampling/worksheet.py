@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from ino_audit import excel
+from ino_audit.outputs import excel
 
 
 def plan_facts(plan: dict[str, Any]) -> list[tuple[str, Any]]:

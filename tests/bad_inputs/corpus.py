@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ino_audit.schema import columns
+from ino_audit.ingest.schema import columns
 from tests.casebook import BASE_CLAIM, BASE_COURSE, BASE_MEMBER
 
 SOURCES = ("claims", "encounters", "members")

@@ -1,0 +1,115 @@
+"""Partitioned rule evaluation: split by member, evaluate each part anywhere, merge.
+
+Each member's claims, encounters and episodes stay in one partition (hash of member id), so
+every claim-level rule gives the same hits as in one process. The provider rule compares
+providers across members and runs after the merge. Parts travel as Parquet folders, so a
+worker only needs the shared storage and the project installed: no database is shared.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from ino_audit.engine import evaluate as engine
+from ino_audit.infra.sqlfiles import run_sql_file
+
+INPUT_TABLES = ("claim_lines", "encounters", "members")
+SHARED_TABLES = (
+    "value_set_codes",
+    "gestational_age_codes",
+    "icd10cm_codes",
+    "params",
+    "audit_period",
+    "policy_map",
+    "policy_default",
+)
+# Derived tables each partition returns; the views over them are rebuilt after the merge.
+RESULT_TABLES = (
+    "ino_claims",
+    "claim_providers",
+    "claim_codes",
+    "claim_code_flags",
+    "claim_links",
+    "courses",
+    "episodes",
+    "course_facts",
+    "judged_pairs",
+    "claim_policy",
+    "rule_hits",
+)
+MERGE_VIEWS = ("derived/00_macros.sql", "derived/07_views.sql")
+
+
+def remove(root: Path) -> None:
+    """Remove the partitions folder: inputs, work databases and results (raw ids, dates)."""
+    if root.is_symlink():
+        root.unlink()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def split(con: duckdb.DuckDBPyConnection, root: Path, parts: int) -> list[Path]:
+    """Write each partition's inputs and the shared reference tables as Parquet folders."""
+    con.execute(
+        "create or replace temp table member_part as "
+        "select member_id, hash(member_id) % ? as part from "
+        "(select member_id from claim_lines union select member_id from encounters "
+        "union select member_id from members)",
+        [parts],
+    )
+    con.execute(
+        "create or replace temp table claim_part as "
+        "select claim_id, hash(min(member_id)) % ? as part from claim_lines group by claim_id",
+        [parts],
+    )
+    folders = []
+    for i in range(parts):
+        folder = root / f"part-{i:04d}" / "input"
+        folder.mkdir(parents=True, exist_ok=True)
+        con.sql(
+            "select claim_lines.* from claim_lines semi join "
+            f"(select claim_id from claim_part where part = {i:d}) using (claim_id)"
+        ).to_parquet(str(folder / "claim_lines.parquet"))
+        for table in ("encounters", "members"):
+            con.sql(
+                f"select {table}.* from {table} semi join "
+                f"(select member_id from member_part where part = {i:d}) using (member_id)"
+            ).to_parquet(str(folder / f"{table}.parquet"))
+        for table in SHARED_TABLES:
+            con.table(table).to_parquet(str(folder / f"{table}.parquet"))
+        folders.append(folder.parent)
+    return folders
+
+
+def evaluate_part(folder: Path, threads: int = 1) -> Path:
+    """Evaluate one partition's member-local rules in its own database; return its results."""
+    (folder / "work.duckdb").unlink(missing_ok=True)
+    con = duckdb.connect(str(folder / "work.duckdb"))
+    try:
+        con.execute(f"set threads = {int(threads):d}")
+        con.execute("set timezone = 'UTC'")
+        for table in (*INPUT_TABLES, *SHARED_TABLES):
+            con.read_parquet(str(folder / "input" / f"{table}.parquet")).to_table(table)
+        engine.build_facts(con)
+        engine.run_member_rules(con)
+        results = folder / "result"
+        results.mkdir(exist_ok=True)
+        for table in RESULT_TABLES:
+            con.table(table).to_parquet(str(results / f"{table}.parquet"))
+    finally:
+        con.close()
+    return folder / "result"
+
+
+def merge(con: duckdb.DuckDBPyConnection, results: list[Path]) -> None:
+    """Union the partitions' results, run the cross-member rules, build the outputs."""
+    for table in RESULT_TABLES:
+        files = [str(r / f"{table}.parquet") for r in results]
+        con.execute(f"drop table if exists {table}")
+        con.read_parquet(files).to_table(table)
+    for step in MERGE_VIEWS:
+        run_sql_file(con, step)
+    engine.run_rules(con, cross_member=True)
+    engine.build_outputs(con)

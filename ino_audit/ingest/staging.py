@@ -1,0 +1,275 @@
+"""Typed staging views built from the column registry (contract/columns.csv).
+
+For each source, `stg_<source>` casts every contract column to its type, normalises codes,
+booleans, FiO2 and timestamps, and lists the row's blocking problems in `issues` (a list of
+{column, reason}; reasons never quote the value). FiO2 columns get a `<column>_from_percent`
+flag when a percent was divided by 100, for the data-quality warning (ino_audit/quality/).
+The SQL is generated from the registry only: no input text reaches it.
+"""
+
+from __future__ import annotations
+
+from ino_audit.ingest.schema import Column, columns
+
+BOOL_TRUE = "('true', '1', 'y', 'yes', 't')"
+BOOL_FALSE = "('false', '0', 'n', 'no', 'f')"
+
+# Row-level order checks: (source, later column, earlier column, strict, reason).
+ORDER_CHECKS = (
+    (
+        "claims",
+        "claim_end_date",
+        "claim_start_date",
+        False,
+        "claim_end_date is before claim_start_date",
+    ),
+    (
+        "claims",
+        "claim_line_end_date",
+        "claim_line_start_date",
+        False,
+        "claim_line_end_date is before claim_line_start_date",
+    ),
+    ("encounters", "ino_stop", "ino_start", True, "ino_stop is not after ino_start"),
+)
+
+# Row-level checks against the run date: (source, column, reason). The members suite checks the
+# same for the members the audit uses; the loader checks every member row of the extract.
+FUTURE_CHECKS = (("members", "birth_date", "birth_date is after the run date"),)
+
+TYPE_LABEL = {
+    "int": "a whole number",
+    "decimal": "a number",
+    "money": "an amount",
+    "fio2": "a number",
+    "date": "an ISO date (YYYY-MM-DD)",
+    "timestamp": "an ISO timestamp (YYYY-MM-DDTHH:MM[:SS])",
+    "bool": "a boolean (true/false, 1/0, Y/N)",
+}
+
+
+NATIVE = {
+    "int": (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "HUGEINT",
+    ),
+    "decimal": ("FLOAT", "DOUBLE", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"),
+    "date": ("DATE",),
+    "timestamp": (
+        "TIMESTAMP",
+        "TIMESTAMP_NS",
+        "TIMESTAMP_MS",
+        "TIMESTAMP_S",
+        "TIMESTAMP WITH TIME ZONE",
+    ),
+    "bool": ("BOOLEAN",),
+}
+NATIVE["money"] = NATIVE["fio2"] = NATIVE["decimal"]
+# Native types that can hold NaN or an infinity (Parquet FLOAT/DOUBLE).
+FLOATING = ("FLOAT", "DOUBLE", "REAL")
+# The largest magnitude a measurement or count may have: no dose, pressure, gas value, age or
+# unit count reaches it, and products of three such values stay finite. Money is bounded by its
+# type, DECIMAL(18, 2) (under 10^16). Plausibility ranges (FiO2 0.21-1.0, gestational age 22-44
+# weeks, ...) are the Great Expectations suites' (expectations/encounters.json).
+MAX_MAGNITUDE = 1_000_000_000
+NOT_FINITE = "value is NaN, infinite or beyond ±1,000,000,000"
+NOT_IN_TYPE = {
+    "int": "value is not a whole number within the 64-bit range",
+    "money": "value is not an amount (NaN, infinite, or 10^16 or more)",
+}
+
+
+def is_native(col: Column, types: dict[str, str]) -> bool:
+    """Whether the source already stores the column in its target type (e.g. Parquet DATE)."""
+    base = types.get(col.name, "VARCHAR").split("(")[0]
+    return base in NATIVE.get(col.type, ())
+
+
+def _raw(name: str) -> str:
+    """Return the trimmed text of a column, null when empty."""
+    return f"nullif(trim({name}::varchar), '')"
+
+
+def _native_expr(col: Column, types: dict[str, str]) -> str:
+    """Return the cast of a column the source already types natively."""
+    name = col.name
+    match col.type:
+        case "int":
+            return f"try_cast({name} as bigint)"
+        case "decimal":
+            return f"{name}::double"
+        case "money":
+            return f"try_cast({name} as decimal(18, 2))"
+        case "fio2":
+            return (
+                f"case when {name} > 1 and {name} <= 100 then {name} / 100 else {name} end::double"
+            )
+        case "timestamp" if "TIME ZONE" in types.get(name, ""):
+            return f"timezone('UTC', {name})"
+        case "timestamp":
+            return f"{name}::timestamp"
+    return name
+
+
+def typed_expr(col: Column, types: dict[str, str] | None = None) -> str:
+    """Return the SQL expression that casts and normalises one column."""
+    if types and is_native(col, types):
+        return _native_expr(col, types)
+    raw = _raw(col.name)
+    match col.type:
+        case "code":
+            return (
+                f"nullif(upper(replace(replace(trim({col.name}::varchar), '.', ''), ' ', '')), '')"
+            )
+        case "int":
+            return f"try_cast({raw} as bigint)"
+        case "decimal":
+            return f"try_cast({raw} as double)"
+        case "fio2":
+            v = f"try_cast({raw} as double)"
+            return f"case when {v} > 1 and {v} <= 100 then {v} / 100 else {v} end"
+        case "money":
+            return f"try_cast({raw} as decimal(18, 2))"
+        case "date":
+            return f"try_cast({raw} as date)"
+        case "timestamp":
+            # A zone suffix (Z, +01:00) is honoured: the value is converted to UTC. Without one,
+            # the session time zone (UTC, set by db.connect) leaves the value as written.
+            return (
+                f"coalesce(timezone('UTC', try_cast({raw} as timestamptz)), "
+                f"try_cast({raw} as timestamp))"
+            )
+        case "bool":
+            return (
+                f"case when lower({raw}) in {BOOL_TRUE} then true "
+                f"when lower({raw}) in {BOOL_FALSE} then false end"
+            )
+        case _:
+            if col.allowed:
+                return f"lower({raw})"
+            return raw
+
+
+def flag_exprs(col: Column, types: dict[str, str] | None = None) -> list[str]:
+    """Return extra `<expr> as <name>` columns that record how a value was normalised."""
+    if col.type == "fio2":
+        native = types and is_native(col, types)
+        v = f"{col.name}::double" if native else f"try_cast({_raw(col.name)} as double)"
+        return [f"coalesce({v} > 1 and {v} <= 100, false) as {col.name}_from_percent"]
+    return []
+
+
+def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """Return (condition, column, reason) triples: the row is blocked when a condition holds."""
+    out = []
+    native = types is not None and is_native(col, types)
+    raw = col.name if native else _raw(col.name)
+    if col.type == "text":
+        out.append(
+            (
+                f"coalesce(contains({col.name}::varchar, chr(0)), false)",
+                col.name,
+                "value contains a NUL byte",
+            )
+        )
+    if col.required:
+        out.append((f"{raw} is null", col.name, "required value is missing"))
+    if col.type in TYPE_LABEL and not native:
+        out.append(
+            (
+                f"{raw} is not null and {typed_expr(col, types)} is null",
+                col.name,
+                f"value is not {TYPE_LABEL[col.type]}",
+            )
+        )
+    out.extend(_number_checks(col, types or {}, native))
+    if col.allowed:
+        allowed = ", ".join(f"'{v}'" for v in col.allowed)
+        out.append(
+            (
+                f"coalesce(lower({raw}) not in ({allowed}), false)",
+                col.name,
+                f"value is not one of {', '.join(col.allowed)}",
+            )
+        )
+    return out
+
+
+def _number_checks(col: Column, types: dict[str, str], native: bool) -> list[tuple[str, str, str]]:
+    """Return the checks that keep NaN, infinities and unrepresentable numbers out of a column."""
+    name = col.name
+    if native and col.type in NOT_IN_TYPE:
+        # A native value the target type cannot hold (NaN or 1e300 as money, a HUGEINT line).
+        cond = f"{name} is not null and {typed_expr(col, types)} is null"
+        return [(cond, name, NOT_IN_TYPE[col.type])]
+    if col.type not in ("decimal", "fio2"):
+        return []  # text money and whole numbers: try_cast already refuses NaN and infinities
+    if native and types.get(name, "").split("(")[0] not in FLOATING:
+        return []  # DECIMAL and integer columns hold finite values only
+    v = f"{name}::double" if native else f"try_cast({_raw(name)} as double)"
+    cond = f"coalesce(not isfinite({v}) or abs({v}) > {MAX_MAGNITUDE}, false)"
+    return [(cond, name, NOT_FINITE)]
+
+
+def _issue(column: str, reason: str) -> str:
+    """Return a struct literal for one issue."""
+    return f"{{'column': '{column}', 'reason': '{reason}'}}"
+
+
+def staging_sql(
+    source: str, types: dict[str, str] | None = None, only_ino_claims: bool = False
+) -> str:
+    """Return the `create view stg_<source>` statement for one source.
+
+    `types` (column -> DuckDB type of the source) lets natively typed Parquet columns skip the
+    text round trip. `issues` is null for a clean row: the detailed list is only built for rows
+    where some check fails, so clean extracts pay one boolean test per check. With
+    `only_ino_claims` the temporary table `stg_claims_ino` keeps the lines of claims with an iNO
+    line, filtered on the raw key before any cast (the second, selective pass over the claims;
+    its statement takes the keys as the parameter $ino_keys).
+    """
+    cols = columns(source)
+    typed = [f"{typed_expr(c, types)} as {c.name}" for c in cols]
+    typed += [f for c in cols for f in flag_exprs(c, types)]
+    conditions = [t for c in cols for t in checks(c, types)]
+    by = {c.name: c for c in cols}
+    for src, later, earlier, strict, reason in ORDER_CHECKS:
+        if src == source:
+            op = "<=" if strict else "<"
+            cond = f"{typed_expr(by[later], types)} {op} {typed_expr(by[earlier], types)}"
+            conditions.append((f"coalesce({cond}, false)", later, reason))
+    for src, col, reason in FUTURE_CHECKS:
+        if src == source:
+            cond = f"{typed_expr(by[col], types)} > current_date"
+            conditions.append((f"coalesce({cond}, false)", col, reason))
+    any_issue = "\n        or ".join(c for c, _, _ in conditions)
+    detail = ",\n        ".join(
+        f"case when {c} then {_issue(col, r)} end" for c, col, r in conditions
+    )
+    issues = f"case when {any_issue}\n    then list_filter([{detail}], lambda x: x is not null) end"
+    name, rows = f"stg_{source}", f"src_{source}"
+    if source == "claims" and not only_ino_claims:
+        # The key as written when trimming changed it, so the second pass can filter raw values.
+        typed.append(
+            f"nullif(claim_id::varchar, {typed_expr(by['claim_id'], types)}) as claim_id_raw"
+        )
+    kind = "view"
+    if only_ino_claims:
+        # The keys arrive as one bound list ($ino_keys) and are compared as written: the filter
+        # then runs inside the scan (the Parquet reader skips other lines early; a CSV is not
+        # buffered whole behind its row numbers, as a join on a key table would make it).
+        name, kind = "stg_claims_ino", "table"
+        rows = "(select * from src_claims where claim_id::varchar = any($ino_keys))"
+    return (
+        f"create or replace temp {kind} {name} as\n"
+        f"select\n    source_file_index,\n    source_row,\n    "
+        + ",\n    ".join(typed)
+        + f",\n    {issues} as issues\nfrom {rows}"
+    )
