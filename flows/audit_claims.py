@@ -1,10 +1,10 @@
 """Prefect flow `audit-claims`: the scheduled retrospective audit of iNO claims (CP.MP.87).
 
-The flow is a thin outline over `ino_audit.pipeline.audit`: each step of the in-process audit
-(prepare, hash inputs, load, evaluate, write) runs as a named task on one database session, so
-the flow
-and `ino-audit audit` give identical outputs. Finished steps are not redone on a rerun: the core
-records each step's content fingerprint (input SHA-256 and code version) in the database.
+The flow reads like the pipeline (ino_audit/pipeline/stages.py): tasks `ingest`, `evaluate`
+(or, partitioned, `split-partitions`, `evaluate-partition` per part and `merge-partitions`) and
+`write` run the same stage functions as `ino-audit audit`, on one database session, so both give
+identical outputs. Finished stages are not redone on a rerun: the core records each stage's
+content fingerprint (input SHA-256 and code version) in the database.
 Run it as a script, through `ino-audit audit --prefect`, or serve it on a schedule
 (`ino-audit serve`, or `prefect deploy` with prefect.yaml).
 
@@ -27,18 +27,13 @@ from prefect.cache_policies import NO_CACHE
 from ino_audit.engine import partition
 from ino_audit.infra import periods, safe_io
 from ino_audit.infra.errors import AuditError
-from ino_audit.pipeline import audit as core
-from ino_audit.pipeline.audit import (
-    STEPS,
-    AuditConfig,
-    result_of,
-    session,
-    step_evaluate,
-    timed,
-)
+from ino_audit.pipeline import STAGES, AuditConfig, Session, result_of, session, stages, timed
 
-# Steps that touch files get retries; the core makes each of them safe to repeat.
-RETRIES = {"step_fingerprint": 2, "step_load": 1, "step_write": 2}
+# Stages that touch files get retries; the core makes each of them safe to repeat.
+RETRIES = {"ingest": 1, "write": 2}
+# Open sessions by run id, for tasks that run in the flow's process and share its connection
+# (a module attribute, so pickling a task for Dask never captures a connection).
+OPEN_SESSIONS: dict[str, Session] = {}
 
 
 T = TypeVar("T")
@@ -62,20 +57,19 @@ def type_and_step_only(step: str, fn: Callable[[], T]) -> T:
 
 
 @task(cache_policy=NO_CACHE, retry_delay_seconds=5)
-def run_step(run_id: str, step: str) -> float:
-    """Run one audit step of the session and return its wall time in seconds."""
-    s = core.OPEN_SESSIONS[run_id]
-    fn = dict((f.__name__, f) for _, f in STEPS)[step]
-    name = step.removeprefix("step_")
-    type_and_step_only(name, lambda: timed(s, name, fn))
-    get_run_logger().info("%s finished in %.2f s", name, s.timings[name])
-    return s.timings[name]
+def run_stage(run_id: str, stage: str) -> float:
+    """Run one stage of the pipeline on the session and return its wall time in seconds."""
+    s = OPEN_SESSIONS[run_id]
+    fn = {f.__name__: f for _, f in STAGES}.get(stage) or getattr(stages, stage)
+    type_and_step_only(stage, lambda: timed(s, stage, fn))
+    get_run_logger().info("%s finished in %.2f s", stage, s.timings[stage])
+    return s.timings[stage]
 
 
 @task(cache_policy=NO_CACHE, name="split-partitions")
 def split_partitions(run_id: str, partitions: int) -> list[str]:
     """Write each member partition's inputs as Parquet beside the run's outputs."""
-    s = core.OPEN_SESSIONS[run_id]
+    s = OPEN_SESSIONS[run_id]
     return type_and_step_only(
         "split-partitions",
         lambda: [str(p) for p in partition.split(s.con, partitions_root(run_id), partitions)],
@@ -94,7 +88,7 @@ def evaluate_partition(folder: str) -> str:
 @task(cache_policy=NO_CACHE, name="merge-partitions")
 def merge_partitions(run_id: str, results: list[str]) -> None:
     """Union the partitions' results and run the provider rule and outputs on the whole."""
-    s = core.OPEN_SESSIONS[run_id]
+    s = OPEN_SESSIONS[run_id]
     type_and_step_only(
         "merge-partitions", lambda: partition.merge(s.con, [Path(r) for r in results])
     )
@@ -102,17 +96,18 @@ def merge_partitions(run_id: str, results: list[str]) -> None:
 
 def partitions_root(run_id: str) -> Path:
     """Return the folder of the run's partitions (beside its outputs)."""
-    return core.OPEN_SESSIONS[run_id].cfg.out / "partitions"
+    return OPEN_SESSIONS[run_id].cfg.out / "partitions"
 
 
 def evaluate_partitioned(run_id: str, partitions: int) -> None:
-    """Run rule evaluation as one task per member partition, then merge.
+    """The evaluate stage as one task per member partition, then a merge.
 
     The partitions' Parquet files hold raw member ids and birth dates: they are removed after
     the merge, and also when a step fails (and before the split, if a killed run left some).
     """
     root = partitions_root(run_id)
     partition.remove(root)
+    run_stage.with_options(name="install-policy")(run_id, "prepare_evaluation")
     try:
         folders = split_partitions(run_id, partitions)
         futures = evaluate_partition.map(folders)
@@ -212,19 +207,17 @@ def audit_claims(
     )
     with session(cfg) as s:
         assert cfg.run_id is not None  # session() sets it
-        core.OPEN_SESSIONS[cfg.run_id] = s
+        OPEN_SESSIONS[cfg.run_id] = s
         try:
-            for _, fn in STEPS:
-                if fn is step_evaluate and partitions > 1:
+            for _, fn in STAGES:
+                if fn is stages.evaluate and partitions > 1:
                     evaluate_partitioned(cfg.run_id, partitions)
                     continue
-                step = fn.__name__
-                run_step.with_options(
-                    name=step.removeprefix("step_").replace("_", "-"),
-                    retries=RETRIES.get(step, 0),
-                )(cfg.run_id, step)
+                run_stage.with_options(name=fn.__name__, retries=RETRIES.get(fn.__name__, 0))(
+                    cfg.run_id, fn.__name__
+                )
         finally:
-            core.OPEN_SESSIONS.pop(cfg.run_id, None)
+            OPEN_SESSIONS.pop(cfg.run_id, None)
         result = result_of(s)
     publish_artifacts(result.summary, str(out_dir))
     return result.summary

@@ -115,7 +115,7 @@ def audit(
     debug: bool = DEBUG,
 ) -> None:
     """Audit every iNO claim; write determinations, findings, quarantine and summary to --out."""
-    from ino_audit.pipeline.audit import AuditConfig, run_audit
+    from ino_audit.pipeline import AuditConfig, run_audit
 
     period = {
         "paid_from": paid_from,
@@ -218,14 +218,11 @@ def compare_policies(
     debug: bool = DEBUG,
 ) -> None:
     """Audit the same claims under two policy versions; list claims whose outcome changes."""
-    from ino_audit.infra import safe_io
-    from ino_audit.pipeline.audit import AuditConfig
-    from ino_audit.pipeline.compare import compare
+    from ino_audit.pipeline import AuditConfig, compare
 
     cfg = AuditConfig(claims, encounters, members, out_dir, db)
     try:
-        status = err.status("Comparing policy versions")
-        with status, safe_io.owner_only(), safe_io.lock_folder(out_dir):
+        with err.status("Comparing policy versions"):
             result = compare(cfg, base, other)
     except AuditError as e:
         _fail(str(e), debug)
@@ -280,13 +277,12 @@ def validate_extract(
     debug: bool = DEBUG,
 ) -> None:
     """Load and check an extract with the Great Expectations suites, without auditing it."""
-    from ino_audit.infra import safe_io
-    from ino_audit.quality.validate import print_summary, run_validation
+    from ino_audit.pipeline import run_validation
+    from ino_audit.quality.results import print_summary
 
     inputs = {"claims": claims, "encounters": encounters, "members": members}
     try:
-        status = err.status("Loading and validating extracts")
-        with status, safe_io.owner_only(), safe_io.lock_folder(out_dir):
+        with err.status("Loading and validating extracts"):
             summary = run_validation(inputs, out_dir, db)
     except AuditError as e:
         _fail(str(e), debug)

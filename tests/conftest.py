@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="ino-audit-prefect-"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from ino_audit.pipeline.audit import AuditConfig, run_audit
+from ino_audit.pipeline import AuditConfig, run_audit
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -55,6 +55,7 @@ SLOW_MODULES = {
     "test_faults",
     "test_flow",
     "test_fuzz",
+    "test_golden",
     "test_install",
     "test_multicourse",
     "test_recovery",

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from ino_audit.infra.errors import AuditError
 from ino_audit.ingest.schema import SOURCES, columns
-from ino_audit.pipeline.audit import AuditConfig, run_audit
+from ino_audit.pipeline import AuditConfig, run_audit
 from tests.conftest import read_csv
 
 IDS = st.sampled_from(["A", "B", "C", "a", " B ", ""])

@@ -19,7 +19,7 @@ import pytest
 
 from ino_audit.infra.db import connect
 from ino_audit.infra.paths import ROOT
-from ino_audit.ingest import load
+from ino_audit.pipeline import run_validation
 from tests.bad_inputs import corpus
 from tests.conftest import audit_folder, read_csv
 
@@ -154,19 +154,27 @@ def test_rerun_gives_same_outputs_and_no_duplicates(extract, tmp_path):
 
 
 def test_reloading_replaces_tables(extract, tmp_path):
-    """Loading the same files again on one database replaces every table with the same rows."""
+    """Ingesting the same files again into one database replaces every table with the same rows."""
     audit_folder(extract, tmp_path / "out")
-    con = connect(tmp_path / "out" / "ino_audit.duckdb")
+    db = tmp_path / "out" / "ino_audit.duckdb"
+    tables = ("claim_lines", "encounters", "members", "quarantine", "load_stats", "dq_findings")
+    query = "select md5(string_agg(t::varchar, '|' order by t::varchar)) from {} as t"
+
+    def digests() -> dict[str, str]:
+        con = connect(db)
+        try:
+            return {t: con.execute(query.format(t)).fetchone()[0] for t in tables}
+        finally:
+            con.close()
+
+    before = digests()
+    run_validation(extract, tmp_path / "again", db=db)
+    con = connect(db)
     try:
-        tables = ("claim_lines", "encounters", "members", "quarantine", "load_stats", "dq_findings")
-        query = "select md5(string_agg(t::varchar, '|' order by t::varchar)) from {} as t"
-        before = {t: con.execute(query.format(t)).fetchone()[0] for t in tables}
-        load.load(con, extract)
-        after = {t: con.execute(query.format(t)).fetchone()[0] for t in tables}
         batches = con.execute("select count(*) from load_batches").fetchone()[0]
     finally:
         con.close()
-    assert before == after
+    assert digests() == before
     assert batches == 3
 
 

@@ -8,12 +8,12 @@ worker only needs the shared storage and the project installed: no database is s
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 
-from ino_audit.engine import evaluate as engine
+from ino_audit.engine import facts, rules
+from ino_audit.infra import safe_io
 from ino_audit.infra.sqlfiles import run_sql_file
 
 INPUT_TABLES = ("claim_lines", "encounters", "members")
@@ -45,9 +45,7 @@ MERGE_VIEWS = ("derived/00_macros.sql", "derived/07_views.sql")
 
 def remove(root: Path) -> None:
     """Remove the partitions folder: inputs, work databases and results (raw ids, dates)."""
-    if root.is_symlink():
-        root.unlink()
-    shutil.rmtree(root, ignore_errors=True)
+    safe_io.remove_tree(root)
 
 
 def split(con: duckdb.DuckDBPyConnection, root: Path, parts: int) -> list[Path]:
@@ -92,8 +90,8 @@ def evaluate_part(folder: Path, threads: int = 1) -> Path:
         con.execute("set timezone = 'UTC'")
         for table in (*INPUT_TABLES, *SHARED_TABLES):
             con.read_parquet(str(folder / "input" / f"{table}.parquet")).to_table(table)
-        engine.build_facts(con)
-        engine.run_member_rules(con)
+        facts.build(con)
+        rules.run_member_rules(con)
         results = folder / "result"
         results.mkdir(exist_ok=True)
         for table in RESULT_TABLES:
@@ -111,5 +109,5 @@ def merge(con: duckdb.DuckDBPyConnection, results: list[Path]) -> None:
         con.read_parquet(files).to_table(table)
     for step in MERGE_VIEWS:
         run_sql_file(con, step)
-    engine.run_rules(con, cross_member=True)
-    engine.build_outputs(con)
+    rules.run_rules(con, cross_member=True)
+    rules.build_findings(con)

@@ -65,15 +65,19 @@ def work_dir(out: Path) -> Path:
     return ensure_dir(out / WORK_DIR)
 
 
+def remove_tree(path: Path) -> None:
+    """Remove a folder and everything in it; a symbolic link there is removed, never followed."""
+    if path.is_symlink():
+        path.unlink()
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def clear_work_dir(out: Path) -> None:
     """Remove the scratch folder and temporary files a killed run left in the output folder.
 
     DuckDB writes a CSV or Parquet file as `tmp_<name>` first: those carry our suffix too.
     """
-    path = out / WORK_DIR
-    if path.is_symlink():
-        path.unlink()
-    shutil.rmtree(path, ignore_errors=True)
+    remove_tree(out / WORK_DIR)
     if out.is_dir():
         for stale in out.rglob(f"*{TEMP_SUFFIX}*"):
             stale.unlink(missing_ok=True)

@@ -240,17 +240,9 @@ def prepare(con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool) -> No
     review_store.prepare(con, date.today())  # decisions kept across audits (docs/recovery.md)
 
 
-def start_reports(
-    con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool
-) -> tuple[excel.Draft, Callable[[], dict[str, str]]]:
-    """Start the charts in the helper and draft the workbook's table sheets here.
-
-    The audit does this while the suites run; write_reports then finishes both (the export
-    views prepared here serve it too).
-    """
-    charts = workers.submit(chart_svgs, report_data(con, CHART_DATA))
-    prepare(con, out, mask_members)
-    return excel.draft_workbook(con, out / "cases.xlsx"), charts
+def start_charts(con: duckdb.DuckDBPyConnection) -> Callable[[], dict[str, str]]:
+    """Start drawing the report's charts in the helper; return a function that waits for them."""
+    return workers.submit(chart_svgs, report_data(con, CHART_DATA))
 
 
 def write_reports(
@@ -258,17 +250,14 @@ def write_reports(
     out: Path,
     summary: dict,
     mask_members: bool = False,
-    draft: excel.Draft | None = None,
     charts: Callable[[], dict[str, str]] | None = None,
 ) -> list[Path]:
-    """Write report.html, cases.xlsx and the Parquet exports (masking member ids when asked).
+    """Write report.html, cases.xlsx and the Parquet exports from the prepared export views.
 
-    `draft` and `charts` come from start_reports on these determinations (which also prepared
-    the export views); without them everything is done here.
+    `prepare` must have run (it builds the export views, masked when asked); `charts` comes
+    from start_charts on these determinations, else the charts are drawn here.
     """
     at = datetime.now(UTC)
-    if draft is None:
-        prepare(con, out, mask_members)
     with phase("write.exports"):
         paths = write_exports(con, out)
     files = input_files(summary)
@@ -278,11 +267,11 @@ def write_reports(
             data = report_data(con)
         facts = run_facts(summary, data["params"], files, mask_members, at)
         with phase("write.xlsx"):
-            draft = draft or excel.draft_workbook(con, out / "cases.xlsx")
+            draft = excel.draft_workbook(con, out / "cases.xlsx")
             paths.append(excel.finish_workbook(draft, facts))
         html = out / "report.html"
         with phase("write.html"):
-            svgs = charts() if charts else None
+            svgs = charts() if charts else chart_svgs(report_data(con, CHART_DATA))
             sampling = samples_of(out)
             safe_io.write_text(html, render_html(data, facts, summary, at, svgs, sampling))
         paths.append(html)

@@ -1,5 +1,5 @@
 -- Map CSV row ordinals back to file rows around the rows the CSV reader rejected, then write the
--- final quarantine and load_stats tables. Rejected row i (1-based, in file order) at data row r
+-- quarantine of the loader's checks (blocking expectations add to it: expectation_quarantine.sql). Rejected row i (1-based, in file order) at data row r
 -- has r - i good rows before it; a good row k moves down by the count of rejected rows whose
 -- good-rows-before is below k (an asof join).
 create or replace temp table row_shift as
@@ -74,38 +74,9 @@ select
     unioned.source_row,
     string_agg(unioned."column", ';') as "column",
     string_agg(unioned.reason, '; ') as reason,
-    -- the Great Expectations expectation(s), for rows quarantined by validate.py
+    -- the suite's blocking expectation(s), for rows quarantined by expectation_quarantine.sql
     null::varchar as expectation
 from unioned
 inner join files on files.source = unioned.source and files.idx = unioned.source_file_index
 group by all
 order by unioned.source, source_file, unioned.source_row;
-
-create or replace table load_stats as
-with
-
-indexed as (
-    select 'claims' as source, count(*) as n from index_claims
-    union all
-    select 'encounters', count(*) from index_encounters
-    union all
-    select 'members', count(*) from index_members
-),
-
-rejected as (
-    select source, count(*) as n from csv_rejects group by source
-),
-
-quarantined as (
-    select source, count(*) as n from quarantine group by source
-)
-
-select
-    indexed.source,
-    indexed.n + coalesce(rejected.n, 0) as input_rows,
-    indexed.n + coalesce(rejected.n, 0) - coalesce(quarantined.n, 0) as loaded_rows,
-    coalesce(quarantined.n, 0) as quarantined_rows
-from indexed
-left join rejected using (source)
-left join quarantined using (source)
-order by indexed.source;

@@ -1,10 +1,5 @@
--- Keep the quarantine and the data-quality findings in file order after the validation step
--- added to them, so that the output files are the same on every run.
-create or replace table quarantine as
-select *
-from quarantine
-order by source, source_file, source_row;
-
+-- Keep the data-quality findings in file order after the suites and SQL checks added to them,
+-- so that dq_findings.csv is the same on every run.
 create or replace table dq_findings as
 select *
 from dq_findings

@@ -1,6 +1,7 @@
-"""Evaluate CP.MP.87: derived facts, then every registry rule, then findings and determinations.
+"""Rules: every registry rule over the facts into `rule_hits`, then findings and determinations.
 
-All steps are set-based DuckDB SQL over whole tables; Python only sequences the files.
+Each rule is one SQL file (sql/rules/<rule id>.sql) run in the registry's dependency order;
+Python only sequences them. All steps are set-based DuckDB SQL over whole tables.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from ino_audit.engine import policy, policy_map, registry
-from ino_audit.infra.paths import SQL_DIR
+from ino_audit.engine import facts, policy, policy_map, registry
 from ino_audit.infra.sqlfiles import read_sql, run_sql_file
 
 RULE_HITS_DDL = """
@@ -19,17 +19,6 @@ create or replace table rule_hits (
     provider_id varchar, sort_ts timestamp, message varchar, evidence json
 )
 """
-
-
-def derived_steps() -> list[str]:
-    """Return the derived-fact SQL files in execution order."""
-    return sorted(f"derived/{p.name}" for p in (SQL_DIR / "derived").glob("*.sql"))
-
-
-def build_facts(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the derived-fact tables and views (links, episodes, courses, judged pairs)."""
-    for step in derived_steps():
-        run_sql_file(con, step)
 
 
 def run_rules(
@@ -87,7 +76,7 @@ def run_member_rules(
     for version in sorted(versions, key=lambda v: v == base):
         if version != installed:
             policy.install(con, policy.load(version), run_id)
-            build_facts(con)
+            facts.build(con)
             installed = version
         run_rules(con, on_rule, cross_member=False)
         con.execute(DROP_UNBILLED_HITS)
@@ -98,7 +87,7 @@ def run_member_rules(
         )
     if installed != base:
         policy.install(con, policy.load(base), run_id)
-        build_facts(con)
+        facts.build(con)
     con.execute("create or replace table rule_hits as select * from policy_rule_hits")
     con.execute("drop table policy_rule_hits")
 
@@ -111,7 +100,7 @@ def evaluate_rules(
     run_rules(con, on_rule, cross_member=True)
 
 
-def build_outputs(con: duckdb.DuckDBPyConnection) -> None:
+def build_findings(con: duckdb.DuckDBPyConnection) -> None:
     """Create the `findings` and `determinations` tables from the rule hits."""
     run_sql_file(con, "outputs/findings.sql")
     run_sql_file(con, "outputs/determinations.sql")
@@ -119,6 +108,6 @@ def build_outputs(con: duckdb.DuckDBPyConnection) -> None:
 
 def evaluate(con: duckdb.DuckDBPyConnection) -> None:
     """Run the whole rules engine on loaded tables and installed parameters."""
-    build_facts(con)
+    facts.build(con)
     evaluate_rules(con)
-    build_outputs(con)
+    build_findings(con)
