@@ -27,13 +27,10 @@ from prefect.cache_policies import NO_CACHE
 from ino_audit.engine import partition
 from ino_audit.infra import periods, safe_io
 from ino_audit.infra.errors import AuditError
-from ino_audit.pipeline import STAGES, AuditConfig, Session, result_of, session, stages, timed
+from ino_audit.pipeline import STAGES, AuditConfig, config, result_of, session, stages, timed
 
 # Stages that touch files get retries; the core makes each of them safe to repeat.
 RETRIES = {"ingest": 1, "write": 2}
-# Open sessions by run id, for tasks that run in the flow's process and share its connection
-# (a module attribute, so pickling a task for Dask never captures a connection).
-OPEN_SESSIONS: dict[str, Session] = {}
 
 
 T = TypeVar("T")
@@ -59,7 +56,7 @@ def type_and_step_only(step: str, fn: Callable[[], T]) -> T:
 @task(cache_policy=NO_CACHE, retry_delay_seconds=5)
 def run_stage(run_id: str, stage: str) -> float:
     """Run one stage of the pipeline on the session and return its wall time in seconds."""
-    s = OPEN_SESSIONS[run_id]
+    s = config.OPEN_SESSIONS[run_id]
     fn = {f.__name__: f for _, f in STAGES}.get(stage) or getattr(stages, stage)
     type_and_step_only(stage, lambda: timed(s, stage, fn))
     get_run_logger().info("%s finished in %.2f s", stage, s.timings[stage])
@@ -69,7 +66,7 @@ def run_stage(run_id: str, stage: str) -> float:
 @task(cache_policy=NO_CACHE, name="split-partitions")
 def split_partitions(run_id: str, partitions: int) -> list[str]:
     """Write each member partition's inputs as Parquet beside the run's outputs."""
-    s = OPEN_SESSIONS[run_id]
+    s = config.OPEN_SESSIONS[run_id]
     return type_and_step_only(
         "split-partitions",
         lambda: [str(p) for p in partition.split(s.con, partitions_root(run_id), partitions)],
@@ -88,7 +85,7 @@ def evaluate_partition(folder: str) -> str:
 @task(cache_policy=NO_CACHE, name="merge-partitions")
 def merge_partitions(run_id: str, results: list[str]) -> None:
     """Union the partitions' results and run the provider rule and outputs on the whole."""
-    s = OPEN_SESSIONS[run_id]
+    s = config.OPEN_SESSIONS[run_id]
     type_and_step_only(
         "merge-partitions", lambda: partition.merge(s.con, [Path(r) for r in results])
     )
@@ -96,7 +93,7 @@ def merge_partitions(run_id: str, results: list[str]) -> None:
 
 def partitions_root(run_id: str) -> Path:
     """Return the folder of the run's partitions (beside its outputs)."""
-    return OPEN_SESSIONS[run_id].cfg.out / "partitions"
+    return config.OPEN_SESSIONS[run_id].cfg.out / "partitions"
 
 
 def evaluate_partitioned(run_id: str, partitions: int) -> None:
@@ -207,7 +204,7 @@ def audit_claims(
     )
     with session(cfg) as s:
         assert cfg.run_id is not None  # session() sets it
-        OPEN_SESSIONS[cfg.run_id] = s
+        config.OPEN_SESSIONS[cfg.run_id] = s
         try:
             for _, fn in STAGES:
                 if fn is stages.evaluate and partitions > 1:
@@ -217,7 +214,7 @@ def audit_claims(
                     cfg.run_id, fn.__name__
                 )
         finally:
-            OPEN_SESSIONS.pop(cfg.run_id, None)
+            config.OPEN_SESSIONS.pop(cfg.run_id, None)
         result = result_of(s)
     publish_artifacts(result.summary, str(out_dir))
     return result.summary

@@ -536,18 +536,16 @@ def test_prefect_states_keep_only_error_type_and_step(
 
     secret = "PHI-MEMBER-9 was born on 2024-03-01"
 
-    def step_load(_session):
+    def ingest(_session):
         raise ValueError(secret)
 
-    steps = [
-        (label, step_load if fn.__name__ == "step_load" else fn) for label, fn in flow_module.STEPS
-    ]
-    monkeypatch.setattr(flow_module, "STEPS", steps)
+    stages = [(label, ingest if fn.__name__ == "ingest" else fn) for label, fn in flow_module.STAGES]
+    monkeypatch.setattr(flow_module, "STAGES", stages)
     with pytest.raises(Exception) as raised:
         flow_module.audit_claims(
             extract["claims"], extract["encounters"], extract["members"], str(tmp_path / "out")
         )
-    assert str(raised.value) == "The load step stopped unexpectedly (ValueError)."
+    assert str(raised.value) == "The ingest step stopped unexpectedly (ValueError)."
 
     async def states_and_logs() -> list[str]:
         async with get_client() as client:
@@ -558,4 +556,4 @@ def test_prefect_states_keep_only_error_type_and_step(
     texts = asyncio.run(states_and_logs())
     leaked = [t for t in texts if "PHI-MEMBER" in t or "2024-03-01" in t]
     assert leaked == [], "\n---\n".join(leaked)
-    assert any("The load step stopped unexpectedly (ValueError)" in t for t in texts)
+    assert any("The ingest step stopped unexpectedly (ValueError)" in t for t in texts)

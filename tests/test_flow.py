@@ -70,14 +70,14 @@ def test_flow_publishes_artifacts(prefect_server, book, tmp_path):
 
 
 def test_rerun_resumes_finished_steps(book, tmp_path):
-    """A second run on the same database skips load and evaluation by fingerprint."""
+    """A second run on the same database skips ingest and evaluation by fingerprint."""
     import json
 
     out = audit_folder(book, tmp_path / "o")
     first = (out / "determinations.csv").read_text()
     audit_folder(book, out)
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["resumed_steps"] == ["load", "evaluate"]
+    assert summary["resumed_steps"] == ["ingest", "evaluate"]
     assert (out / "determinations.csv").read_text() == first
 
 

@@ -73,6 +73,12 @@ class Session:
     quality: collect.Pending | None = None
 
 
+# Open sessions by run id, for Prefect tasks that run in the flow's process and share its
+# connection: an attribute of this module, which a task pickled for Dask refers to by name, so it
+# never captures a connection.
+OPEN_SESSIONS: dict[str, Session] = {}
+
+
 @dataclass
 class AuditResult:
     """What a finished audit reports back."""
