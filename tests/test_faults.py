@@ -539,7 +539,9 @@ def test_prefect_states_keep_only_error_type_and_step(
     def ingest(_session):
         raise ValueError(secret)
 
-    stages = [(label, ingest if fn.__name__ == "ingest" else fn) for label, fn in flow_module.STAGES]
+    stages = [
+        (label, ingest if fn.__name__ == "ingest" else fn) for label, fn in flow_module.STAGES
+    ]
     monkeypatch.setattr(flow_module, "STAGES", stages)
     with pytest.raises(Exception) as raised:
         flow_module.audit_claims(

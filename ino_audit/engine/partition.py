@@ -14,7 +14,6 @@ import duckdb
 
 from ino_audit.engine import facts, rules
 from ino_audit.infra import safe_io
-from ino_audit.infra.sqlfiles import run_sql_file
 
 INPUT_TABLES = ("claim_lines", "encounters", "members")
 SHARED_TABLES = (
@@ -27,20 +26,7 @@ SHARED_TABLES = (
     "policy_default",
 )
 # Derived tables each partition returns; the views over them are rebuilt after the merge.
-RESULT_TABLES = (
-    "ino_claims",
-    "claim_providers",
-    "claim_codes",
-    "claim_code_flags",
-    "claim_links",
-    "courses",
-    "episodes",
-    "course_facts",
-    "judged_pairs",
-    "claim_policy",
-    "rule_hits",
-)
-MERGE_VIEWS = ("derived/00_macros.sql", "derived/07_views.sql")
+RESULT_TABLES = (*facts.TABLES, *facts.POLICY, "rule_hits")
 
 
 def remove(root: Path) -> None:
@@ -107,7 +93,6 @@ def merge(con: duckdb.DuckDBPyConnection, results: list[Path]) -> None:
         files = [str(r / f"{table}.parquet") for r in results]
         con.execute(f"drop table if exists {table}")
         con.read_parquet(files).to_table(table)
-    for step in MERGE_VIEWS:
-        run_sql_file(con, step)
+    facts.build_views(con)
     rules.run_rules(con, cross_member=True)
     rules.build_findings(con)

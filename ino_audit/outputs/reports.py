@@ -23,7 +23,7 @@ from ino_audit.infra.profiling import phase
 from ino_audit.infra.sqlfiles import read_sql
 from ino_audit.outputs import excel, masking, review_store
 from ino_audit.outputs import tables as outputs
-from ino_audit.sampling.pages import samples_of
+from ino_audit.outputs.samples import samples_of
 
 TEMPLATES = TEMPLATES_DIR
 PROVIDER_ROWS = 50

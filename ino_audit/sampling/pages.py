@@ -8,7 +8,6 @@ report when they write into such a folder, from the audit database opened read-o
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import duckdb
 
 from ino_audit.infra import safe_io
 from ino_audit.infra.errors import AuditError
+from ino_audit.outputs.samples import samples_of
 
 
 def write_extrapolation_page(path: Path, result: dict[str, Any], plan: dict | None) -> Path:
@@ -26,27 +26,6 @@ def write_extrapolation_page(path: Path, result: dict[str, Any], plan: dict | No
     html = environment().get_template("extrapolation.html.j2").render(x=result, plan=plan)
     safe_io.write_text(path, html)
     return path
-
-
-def load_json(path: Path) -> dict[str, Any] | None:
-    """Return a JSON file's content, or None when it is missing or unreadable."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def samples_of(audit_dir: Path) -> list[dict[str, Any]]:
-    """Return the samples drawn into subfolders of an audit folder, with their extrapolations."""
-    found = []
-    plans = [audit_dir / "sampling_plan.json", *sorted(audit_dir.glob("*/sampling_plan.json"))]
-    for plan_path in (p for p in plans if p.is_file()):
-        plan = load_json(plan_path)
-        if plan:
-            extrapolation = load_json(plan_path.parent / "extrapolation.json")
-            folder = "." if plan_path.parent == audit_dir else plan_path.parent.name
-            found.append({"folder": folder, "plan": plan, "extrapolation": extrapolation})
-    return found
 
 
 def audit_folder_of(out: Path) -> Path | None:

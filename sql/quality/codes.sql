@@ -1,7 +1,7 @@
 -- ICD-10-CM membership of the audited lines' diagnosis codes (a SQL check declared in
 -- expectations/claims.json, meta.sql_checks): a code of the right shape ($regex) that is neither
 -- in ICD-10-CM nor named by the policy's value sets (e.g. WHO's U07.2) is a warning naming the
--- file row and column. "Known" is defined as in sql/derived/02_claim_codes.sql, so this check
+-- file row and column. "Known" is defined as in sql/facts/claim_codes.sql, so this check
 -- and INO-DQ-UNKNOWN-CODE always agree. Malformed codes are left to the format expectation.
 insert into dq_findings by name
 with

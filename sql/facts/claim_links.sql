@@ -1,4 +1,4 @@
--- Derived fact: link (contract §2). A claim links to each encounter of its member whose course
+-- Fact: link (contract §2). A claim links to each encounter of its member whose course
 -- dates overlap the claim's service span (inclusive), or whose claim_id names the claim.
 create or replace table claim_links as
 with

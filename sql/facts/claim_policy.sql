@@ -1,4 +1,4 @@
--- Derived fact: the policy version that judges each iNO claim (contract §7). A map row matches
+-- Fact: the policy version that judges each iNO claim (contract §7). A map row matches
 -- the member's line of business and state (null = any) on the claim's start date (inclusive);
 -- the most specific row wins (line of business counts 2, state 1), then the latest
 -- effective_from, then the version id. Unmapped claims take the run's version (policy_default).

@@ -1,9 +1,9 @@
--- Derived facts per course (contract §2): effective fields (a continuing course falls back to
+-- Facts per course (contract §2): effective fields (a continuing course falls back to
 -- its initiating course for each null that the exclusions and data-consistency rules read), OI
 -- documented vs computed and their relative difference, the measures of the trial (I.A.2.a.v:
 -- complete before/after pairs, PaO2 rise, OI fall) and the codes of the claims linked to the
 -- course. Thresholds live in the rules that compare them. Computed measures are exact decimals
--- (macro exact_decimal). The pathway is decided per judged pair (07_views.sql), since an
+-- (macro exact_decimal). The pathway is decided per judged pair (judged.sql), since an
 -- unbilled initiation takes the claim's codes.
 create or replace table course_facts as
 with

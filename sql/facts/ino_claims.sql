@@ -1,7 +1,6 @@
--- Derived fact: one row per iNO claim (contract §1) with its service span, member and paid
+-- Fact: one row per iNO claim (contract §1) with its service span, member and paid
 -- amount (sum over its lines, null as 0, contract §4), limited to the audit period when one is
--- set (paid date = latest paid_date of its lines; service date = claim start); and each
--- claim's providers: its facility NPIs, else its billing NPIs (§3).
+-- set (paid date = latest paid_date of its lines; service date = claim start).
 create or replace table ino_claims as
 with
 
@@ -39,29 +38,3 @@ final as (
 )
 
 select * from final;
-
-create or replace table claim_providers as
-with
-
-lines as (
-    select claim_id, facility_npi, billing_npi
-    from claim_lines
-    semi join ino_claims using (claim_id)
-),
-
-facilities as (
-    select distinct claim_id, facility_npi as provider_id
-    from lines
-    where facility_npi is not null
-),
-
-billers as (
-    select distinct claim_id, billing_npi as provider_id
-    from lines
-    anti join facilities using (claim_id)
-    where billing_npi is not null
-)
-
-select * from facilities
-union all
-select * from billers;

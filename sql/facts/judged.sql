@@ -1,6 +1,4 @@
--- Views the rules read, over the derived tables (recreated after a partitioned merge).
-
--- `judged`: one row per judged (claim, course) pair with everything the rules read: course facts,
+-- View the rules read (recreated after a partitioned merge). `judged`: one row per judged (claim, course) pair with everything the rules read: course facts,
 -- episode, the claim's code flags, the pathway of an initiating course (contract §2; an unbilled
 -- initiation takes the codes of the claim being judged) and the gestational age for this claim
 -- (course, else initiating course, else the lowest week implied by a P07.x code on the claim).
@@ -54,36 +52,3 @@ select
         when ga_code_weeks_min is not null then 'P07 code'
     end as ga_source
 from joined;
-
--- Every iNO claim with its judged courses, or one row with no course when it links to none:
--- the scope of the rules on the claim's codes alone (contract §2).
-create or replace view claims_in_scope as
-with
-
-claims as (
-    select claim_id from ino_claims
-),
-
-courses_of_claims as (
-    select
-        claims.claim_id,
-        f.encounter_id,
-        f.episode_id,
-        f.ino_start,
-        f.eff_cdh_status,
-        f.eff_surgery_context
-    from claims
-    left join judged_pairs using (claim_id)  -- noqa: ST11
-    left join course_facts as f using (encounter_id)
-)
-
-select courses_of_claims.*, flags.* exclude (claim_id)
-from courses_of_claims
-inner join claim_code_flags as flags using (claim_id);
-
--- Every (claim, episode) pair through any linked course: the scope of the duration rules.
-create or replace view claim_episodes as
-select distinct claim_links.claim_id, courses.episode_id, episodes.* exclude (episode_id)
-from claim_links
-inner join courses using (encounter_id)
-inner join episodes on episodes.episode_id = courses.episode_id;
