@@ -28,7 +28,7 @@ def stage_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
         con.execute(read_sql("ingest/index_claims.sql").format(ino_match=match), params)
         run_sql_file(con, "ingest/ino_claim_keys.sql")
         keys = [k for (k,) in con.execute("select key from ino_claim_keys").fetchall()]
-        with phase("load.second_pass"):
+        with phase("ingest.second_pass"):
             con.execute(staging_sql(source, types, only_ino_claims=True), {"ino_keys": keys})
     else:
         con.execute(f"create or replace temp table index_{source} as select * from stg_{source}")

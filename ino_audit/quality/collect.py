@@ -96,7 +96,7 @@ def _sql_checks(con: duckdb.DuckDBPyConnection) -> None:
 def collect(con: duckdb.DuckDBPyConnection, pending: Pending, load_key: str) -> None:
     """Wait for the suites, confirm the blocking rows, record warnings and results."""
     try:
-        with phase("quality.wait_helper"):
+        with phase("write.wait_quality"):
             runs = pending.result()
     finally:
         safe_io.remove_tree(pending.folder)
@@ -112,7 +112,7 @@ def collect(con: duckdb.DuckDBPyConnection, pending: Pending, load_key: str) -> 
                 "insert into validation_results values (?, ?, ?)",
                 [source, rows, json.dumps(result, default=str)],
             )
-        with phase("quality.sql_checks"):
+        with phase("write.quality_sql_checks"):
             _sql_checks(con)
         run_sql_file(con, "quality/finish.sql")
         con.execute(STATE_DDL)

@@ -113,7 +113,7 @@ def start_files(
 
     def wait() -> tuple[Path | None, str | None]:
         try:
-            with phase("validate.data_docs_wait"):
+            with phase("write.data_docs_wait"):
                 return pending(), None
         except Exception as e:
             return None, f"Data Docs could not be built ({type(e).__name__})"
