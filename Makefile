@@ -24,11 +24,12 @@ audit: $(STAMP) ## audit the committed sample extract into $(OUT)
 	$(BIN)/ino-audit audit --claims data_samples/claims.csv --encounters data_samples/encounters.csv \
 	  --members data_samples/members.csv --out $(OUT) --prefect
 
-lint: $(STAMP) ## ruff (lint and format), sqlfluff over all SQL, mypy over the package
+lint: $(STAMP) ## ruff (lint and format), sqlfluff over all SQL, mypy, the import layers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint sql --disable-progress-bar
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint ## lint and run the whole test suite
 	$(BIN)/python -m pytest

@@ -220,6 +220,33 @@ def audit_claims(
     return result.summary
 
 
+def run_config(
+    cfg: AuditConfig, partitions: int = 1, dask_address: str = "local"
+) -> dict[str, Any]:
+    """Run the audit as the Prefect flow with the same configuration; return its summary."""
+    run = audit_claims
+    if partitions > 1:
+        run = audit_claims.with_options(task_runner=dask_task_runner(dask_address))
+    return run(
+        cfg.claims,
+        cfg.encounters,
+        cfg.members,
+        str(cfg.out),
+        policy_version=cfg.policy_version,
+        db=str(cfg.db) if cfg.db else None,
+        threads=cfg.threads,
+        memory_limit=cfg.memory_limit,
+        partitions=partitions,
+        mask_members=cfg.mask_members,
+        policy_map=str(cfg.policy_map) if cfg.policy_map else None,
+        mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
+        paid_from=cfg.paid_from,
+        paid_to=cfg.paid_to,
+        service_from=cfg.service_from,
+        service_to=cfg.service_to,
+    )
+
+
 DEFAULT_CRON = "0 6 1 * *"  # 06:00 on the 1st: audit the previous month's payments
 
 

@@ -20,9 +20,9 @@ from prefect.cache_policies import NO_CACHE
 
 from ino_audit.infra.errors import AuditError
 from ino_audit.sampling import pages
-from ino_audit.sampling.draw import FILES, SampleConfig, run_sample
+from ino_audit.sampling.config import SampleConfig, sample_config
+from ino_audit.sampling.draw import FILES, run_sample
 from ino_audit.sampling.extrapolate import run_extrapolation
-from ino_audit.sampling.universe import Period
 
 
 @task(cache_policy=NO_CACHE, name="draw-sample")
@@ -107,22 +107,25 @@ def sample_and_extrapolate(
     out_dir = Path(out)
     plan = result = None
     if reviewed is None or not (out_dir / FILES["frame"]).is_file():
-        cfg = SampleConfig(
-            Path(audit_dir),
+        cfg = sample_config(
+            audit_dir,
             out_dir,
             seed,
-            universe,
-            strata,
-            stratify,
-            certainty_above,
-            allocation,
-            size,
-            precision,
-            confidence,
-            error_rate,
-            expected_sd,
-            expected_mean,
-            Period(paid_from, paid_to, service_from, service_to),
+            paid_from,
+            paid_to,
+            service_from,
+            service_to,
+            universe=universe,
+            strata=strata,
+            stratify=stratify,
+            certainty_above=certainty_above,
+            allocation=allocation,
+            size=size,
+            precision=precision,
+            confidence=confidence,
+            error_rate=error_rate,
+            expected_sd=expected_sd,
+            expected_mean=expected_mean,
         )
         plan = draw_sample(cfg)
     if reviewed is not None:

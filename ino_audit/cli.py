@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from ino_audit.infra.errors import AuditError
+from ino_audit.outputs.console import print_audit_summary
 from ino_audit.recovery.cli import register as register_recovery
 from ino_audit.sampling.commands import register as register_sampling
 
@@ -142,9 +143,14 @@ def audit(
         if partitions < 1:
             raise AuditError("--partitions must be at least 1.")
         if prefect or partitions > 1 or os.environ.get("PREFECT_API_URL"):
+            # Before Prefect is first imported: it reads its settings once, on import.
+            os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+            from flows.audit_claims import run_config
+
             with err.status("Running the audit-claims Prefect flow"):
-                summary = run_flow(cfg, partitions, dask_address or "local")
-            _print_summary(summary, cfg.out)
+                summary = run_config(cfg, partitions, dask_address or "local")
+            print_audit_summary(summary, cfg.out, out)
             return
         with err.status("Starting audit") as status:
             result = run_audit(cfg, step=lambda s: status.update(s))
@@ -153,55 +159,7 @@ def audit(
     except Exception as e:
         # The error text may quote input values (PHI): only --debug shows it.
         _fail(f"The audit stopped unexpectedly ({type(e).__name__}); --debug shows why.", debug)
-    _print_summary(result.summary, result.out)
-
-
-def run_flow(cfg, partitions: int = 1, dask_address: str = "local") -> dict:
-    """Run the audit as the Prefect flow with the same configuration; return its summary."""
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.audit_claims import audit_claims, dask_task_runner
-
-    flow = audit_claims
-    if partitions > 1:
-        flow = audit_claims.with_options(task_runner=dask_task_runner(dask_address))
-    period = cfg.period()
-    return flow(
-        cfg.claims,
-        cfg.encounters,
-        cfg.members,
-        str(cfg.out),
-        policy_version=cfg.policy_version,
-        db=str(cfg.db) if cfg.db else None,
-        threads=cfg.threads,
-        memory_limit=cfg.memory_limit,
-        partitions=partitions,
-        mask_members=cfg.mask_members,
-        policy_map=str(cfg.policy_map) if cfg.policy_map else None,
-        mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
-        **{k: date.fromisoformat(v) if v else None for k, v in period.items()},  # type: ignore[arg-type]
-    )
-
-
-def _print_summary(data: dict, out_dir: Path) -> None:
-    """Print a short run summary table."""
-    from rich.table import Table
-
-    table = Table(title=f"ino-audit {data['run_id']} ({data['policy_version']})")
-    table.add_column("source")
-    for col in ("input rows", "loaded", "quarantined"):
-        table.add_column(col, justify="right")
-    for source in ("claims", "encounters", "members"):
-        s = data[source]
-        table.add_row(
-            source, f"{s['input_rows']:,}", f"{s['loaded_rows']:,}", f"{s['quarantined_rows']:,}"
-        )
-    out.print(table)
-    dets = ", ".join(f"{k} {v:,}" for k, v in data["determinations"].items())
-    out.print(f"iNO claims: {data['ino_claims']:,} ({dets})")
-    out.print(
-        f"Paid ${data['paid_amount']}, at risk ${data['amount_at_risk']}. Outputs in {out_dir}"
-    )
+    print_audit_summary(result.summary, result.out, out)
 
 
 @app.command("compare-policies")
@@ -296,18 +254,8 @@ def list_policies() -> None:
     """List the policy versions this installation can audit against."""
     from ino_audit.engine import policy
 
-    default = policy.default_version()
-    for version in policy.available():
-        pol = policy.load(version)
-        mark = " (default)" if version == default else ""
-        span = f"{pol.effective_from or 'any date'} to {pol.effective_to or 'open'}"
-        out.print(
-            f"{version}{mark}: {pol.title}; source: {pol.source or 'not recorded'}; "
-            f"effective {span}",
-            soft_wrap=True,
-            highlight=False,
-            markup=False,
-        )
+    for line in policy.descriptions():
+        out.print(line, soft_wrap=True, highlight=False, markup=False)
 
 
 @app.command()

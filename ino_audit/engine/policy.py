@@ -63,6 +63,21 @@ def load(version: str | None = None) -> Policy:
     )
 
 
+def descriptions() -> list[str]:
+    """Return one line per installed version: title, source and effective dates (default marked)."""
+    default = default_version()
+    lines = []
+    for version in available():
+        pol = load(version)
+        mark = " (default)" if version == default else ""
+        span = f"{pol.effective_from or 'any date'} to {pol.effective_to or 'open'}"
+        lines.append(
+            f"{version}{mark}: {pol.title}; source: {pol.source or 'not recorded'}; "
+            f"effective {span}"
+        )
+    return lines
+
+
 def install(con: duckdb.DuckDBPyConnection, policy: Policy, run_id: str) -> None:
     """Write the policy's parameters, version and run id into the one-row table `params`."""
     names = sorted(policy.params)

@@ -11,7 +11,7 @@ import duckdb
 
 from ino_audit.infra.profiling import phase
 from ino_audit.infra.sqlfiles import read_sql, run_sql_file
-from ino_audit.ingest import sources
+from ino_audit.ingest import lines, sources
 from ino_audit.ingest.schema import SOURCES
 
 # Duplicate keys per source, the rows checked, and when a later copy is a conflict (members may
@@ -52,7 +52,7 @@ def drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
 
 def _record_lines(con: duckdb.DuckDBPyConnection, sf: sources.SourceFile, index: int) -> None:
     """Number the file's rejected records as data rows, discounting blank lines before them."""
-    blank = sources.scan_lines(sf).blank_lines
+    blank = lines.scan_lines(sf).blank_lines
     con.execute(
         read_sql("ingest/record_lines.sql"),
         {"source": sf.source, "file_index": index, "blank_lines": blank.tolist()},

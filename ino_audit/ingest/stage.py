@@ -12,7 +12,7 @@ import duckdb
 
 from ino_audit.infra.profiling import phase
 from ino_audit.infra.sqlfiles import read_sql, run_sql_file
-from ino_audit.ingest import sources
+from ino_audit.ingest import lines, sources
 from ino_audit.ingest.schema import SOURCES
 from ino_audit.ingest.staging import staging_sql
 
@@ -58,4 +58,4 @@ def stage(con: duckdb.DuckDBPyConnection, files: dict[str, list[sources.SourceFi
             with phase(f"ingest.stage_{source}"):
                 stage_source(con, source)
         except duckdb.InvalidInputException as e:
-            raise sources.diagnose(source, files[source], str(e)) from None
+            raise lines.diagnose(source, files[source], str(e)) from None

@@ -132,26 +132,28 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
         debug: bool = typer.Option(False, "--debug", help="Show the traceback on failure."),
     ) -> None:
         """Draw a statistically valid random sample of an audit's claims (frame, sample, plan)."""
-        from ino_audit.sampling.draw import SampleConfig, run_sample
-        from ino_audit.sampling.universe import Period
+        from ino_audit.sampling.config import sample_config
+        from ino_audit.sampling.draw import run_sample
 
-        dates = [paid_from, paid_to, service_from, service_to]
-        cfg = SampleConfig(
+        cfg = sample_config(
             audit_dir,
             out_dir,
             seed,
-            universe,
-            strata,
-            stratify,
-            certainty_above,
-            allocation,
-            size,
-            precision,
-            confidence,
-            error_rate,
-            expected_sd,
-            expected_mean,
-            Period(*(d.date() if d else None for d in dates)),
+            paid_from,
+            paid_to,
+            service_from,
+            service_to,
+            universe=universe,
+            strata=strata,
+            stratify=stratify,
+            certainty_above=certainty_above,
+            allocation=allocation,
+            size=size,
+            precision=precision,
+            confidence=confidence,
+            error_rate=error_rate,
+            expected_sd=expected_sd,
+            expected_mean=expected_mean,
         )
         try:
             plan = run_sample(cfg)

@@ -1,0 +1,83 @@
+"""The options of `ino-audit sample` (and of the sample-and-extrapolate flow), checked.
+
+`sample_config` builds a SampleConfig from the options as the command and the flow take them;
+`check` refuses options that contradict each other or are out of range, in one sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ino_audit.infra.errors import AuditError
+from ino_audit.sampling.universe import Period
+
+
+@dataclass
+class SampleConfig:
+    """What to sample and how (`ino-audit sample` options)."""
+
+    audit_dir: Path
+    out: Path
+    seed: int
+    universe: str = "all"
+    strata: int = 1
+    stratify: str = "sqrt-f"
+    certainty_above: float | None = None
+    allocation: str = "neyman"
+    size: int | None = None
+    precision: float | None = None
+    confidence: float | None = None
+    error_rate: float | None = None
+    expected_sd: float | None = None
+    expected_mean: float | None = None
+    period: Period = field(default_factory=Period)
+
+
+def sample_config(
+    audit_dir: Path | str,
+    out: Path | str,
+    seed: int,
+    paid_from: date | None = None,
+    paid_to: date | None = None,
+    service_from: date | None = None,
+    service_to: date | None = None,
+    **options: Any,
+) -> SampleConfig:
+    """Return the SampleConfig of the options (dates as dates or datetimes; others by name)."""
+    dates = (paid_from, paid_to, service_from, service_to)
+    period = Period(*(d.date() if isinstance(d, datetime) else d for d in dates))
+    return SampleConfig(Path(audit_dir), Path(out), seed, period=period, **options)
+
+
+def check(cfg: SampleConfig) -> None:
+    """Refuse options that contradict each other or are out of range, in one sentence."""
+    if cfg.seed < 0:
+        raise AuditError("--seed must be a whole number of zero or more.")
+    if cfg.strata < 1:
+        raise AuditError("--strata must be at least 1.")
+    if cfg.size is not None and (cfg.precision is not None or cfg.confidence is not None):
+        raise AuditError("Give --size or --precision/--confidence, not both.")
+    if cfg.size is not None and cfg.size < 1:
+        raise AuditError("--size must be at least 1.")
+    if cfg.precision is not None and not 0 < cfg.precision < 100:
+        raise AuditError("--precision is a percentage of the total, above 0 and below 100.")
+    if cfg.confidence is not None and not 50 <= cfg.confidence < 100:
+        raise AuditError("--confidence is a percentage such as 90 (from 50 to below 100).")
+    if cfg.certainty_above is not None and not cfg.certainty_above > 0:
+        raise AuditError("--certainty-above must be a positive dollar amount.")
+    expectations = [cfg.error_rate is not None, cfg.expected_sd is not None]
+    if cfg.size is not None and (any(expectations) or cfg.expected_mean is not None):
+        raise AuditError("--error-rate and --expected-sd size the sample with --precision only.")
+    if all(expectations):
+        raise AuditError("Give --error-rate or --expected-sd, not both.")
+    if cfg.error_rate is not None and not 0 < cfg.error_rate <= 1:
+        raise AuditError("--error-rate is the expected share of claims in error, above 0 up to 1.")
+    if (cfg.expected_sd is None) != (cfg.expected_mean is None):
+        raise AuditError("--expected-sd and --expected-mean go together.")
+    if cfg.expected_sd is not None and not (
+        cfg.expected_sd >= 0 and cfg.expected_mean is not None and cfg.expected_mean > 0
+    ):
+        raise AuditError("--expected-sd must be 0 or more and --expected-mean above 0.")
