@@ -245,17 +245,24 @@ def start_charts(con: duckdb.DuckDBPyConnection) -> Callable[[], dict[str, str]]
     return workers.submit(chart_svgs, report_data(con, CHART_DATA))
 
 
+def draft_workbook(con: duckdb.DuckDBPyConnection, out: Path) -> excel.Draft:
+    """Write the table sheets of cases.xlsx (closed later, with the run facts)."""
+    return excel.draft_workbook(con, out / "cases.xlsx")
+
+
 def write_reports(
     con: duckdb.DuckDBPyConnection,
     out: Path,
     summary: dict,
     mask_members: bool = False,
+    draft: excel.Draft | None = None,
     charts: Callable[[], dict[str, str]] | None = None,
 ) -> list[Path]:
     """Write report.html, cases.xlsx and the Parquet exports from the prepared export views.
 
-    `prepare` must have run (it builds the export views, masked when asked); `charts` comes
-    from start_charts on these determinations, else the charts are drawn here.
+    `prepare` must have run (it builds the export views, masked when asked); `draft` (the
+    workbook's table sheets) and `charts` come from draft_workbook and start_charts on these
+    determinations, else they are made here.
     """
     at = datetime.now(UTC)
     with phase("write.exports"):
@@ -267,7 +274,7 @@ def write_reports(
             data = report_data(con)
         facts = run_facts(summary, data["params"], files, mask_members, at)
         with phase("write.xlsx"):
-            draft = excel.draft_workbook(con, out / "cases.xlsx")
+            draft = draft or draft_workbook(con, out)
             paths.append(excel.finish_workbook(draft, facts))
         html = out / "report.html"
         with phase("write.html"):

@@ -173,16 +173,23 @@ def finish_checks(s: Session) -> None:
 
 
 def write(s: Session) -> None:
-    """Collect the suites' results, then write every output file once, atomically."""
+    """Write every output file once, atomically; collect the suites' results on the way.
+
+    What depends on the evaluation alone (the tables, the workbook's table sheets) is written
+    while the suites may still run in the helper; then their results are collected and the
+    files that report them (validation results, dq_findings.csv, summary, report) follow.
+    """
     cfg, run_id = s.cfg, s.cfg.run_id
     assert s.policy is not None and run_id is not None
-    finish_checks(s)
-    charts = reports.start_charts(s.con)  # drawn in the helper while the tables are written
-    with profiling.phase("write.validation_files"):
-        _, data_docs = results.start_files(s.con, cfg.out, run_id)
+    charts = reports.start_charts(s.con)  # drawn in the helper, after the suites
     with profiling.phase("write.tables"):
         reports.prepare(s.con, cfg.out, cfg.mask_members)
         tables.write_tables(s.con, cfg.out)
+    with profiling.phase("write.xlsx_sheets"):
+        draft = reports.draft_workbook(s.con, cfg.out)
+    finish_checks(s)
+    with profiling.phase("write.validation_files"):
+        _, data_docs = results.start_files(s.con, cfg.out, run_id)
     with profiling.phase("write.summary"):
         s.summary = tables.summary(
             s.con,
@@ -203,7 +210,7 @@ def write(s: Session) -> None:
     tables.write_summary(cfg.out, s.summary)
     try:
         reports.write_reports(
-            s.con, cfg.out, s.summary, mask_members=cfg.mask_members, charts=charts
+            s.con, cfg.out, s.summary, cfg.mask_members, draft=draft, charts=charts
         )
     finally:
         masking.drop_id_map(s.con)  # the member-id map never outlives the exports
