@@ -34,7 +34,7 @@ lint: $(STAMP) ## ruff (lint and format), sqlfluff over all SQL, mypy, the impor
 test: lint ## lint and run the whole test suite
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## the fast tier (under a minute): no Prefect, Dask, kills or large extracts
+test-fast: $(STAMP) ## the fast tier (under a minute): unit tests and the rules casebook
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow"
 

@@ -49,9 +49,16 @@ def run_cli(command: str, inputs: dict[str, str], out: Path, *extra: str):
     return CliRunner().invoke(app, [*args, "--out", str(out), *extra])
 
 
-# The fast tier (`make test-fast`, `pytest -m "not slow"`): everything but the modules that
-# start Prefect or Dask, kill processes, fuzz or audit large generated extracts.
+# The fast tier (`make test-fast`, `pytest -m "not slow"`, about 30 s): the unit tests and the
+# rules casebook (one audit). Slow: everything that runs an audit per test, starts Prefect or
+# Dask, kills processes, fuzzes or audits large generated extracts (`make test` runs it all).
 SLOW_MODULES = {
+    "test_agreement",
+    "test_bad_inputs",
+    "test_load",
+    "test_outliers_and_policies",
+    "test_policy_map",
+    "test_reports",
     "test_faults",
     "test_flow",
     "test_fuzz",
@@ -64,6 +71,8 @@ SLOW_MODULES = {
     "test_workers",
 }
 SLOW_TESTS = {
+    "test_blocking_rows_leave_before_the_rules",
+    "test_disagreement_with_great_expectations_stops_the_run",
     "test_generated_labels_match",
     "test_flow_draws_the_same_sample_and_extrapolates",
     "test_rules_run_again_after_blocking_expectations",
