@@ -1,10 +1,10 @@
 """The rows each suite validates ("frames"), as a table in the database and a Parquet file.
 
-While ingesting, each suite's frame is materialised once as `suite_frame`: the blocking
-expectations run on it in SQL (ino_audit/quality/blocking.py) and the same rows are written as
-Parquet for Great Expectations in the helper process. Frames hold member ids and dates, so they
-are written beside the database in an owner-only folder (never the system temp) and removed when
-the results are in, or at the next start after a kill.
+While ingesting, each suite's frame is written once as Parquet: the blocking expectations run
+on that file in SQL (the view `suite_frame`, ino_audit/quality/blocking.py) and Great
+Expectations validates the same file in the helper process. Frames hold member ids and dates,
+so they are written beside the database in an owner-only folder (never the system temp) and
+removed when the results are in, or at the next start after a kill.
 """
 
 from __future__ import annotations
@@ -54,13 +54,15 @@ def pandas_frame(con: duckdb.DuckDBPyConnection, source: str):
 
 
 def materialise(con: duckdb.DuckDBPyConnection, source: str, folder: Path) -> Frame:
-    """Build `suite_frame` for a suite and write it as Parquet into folder; return the file."""
+    """Write a suite's frame as Parquet into folder and expose that file as `suite_frame`.
+
+    The blocking SQL reads the very file Great Expectations validates: the same rows, the same
+    values (timestamps squeezed into pandas' range alike).
+    """
     rel, dtypes = relation(con, source)
-    rel.create_view(f"{FRAME}_view", replace=True)
-    con.execute(f"create or replace temp table {FRAME} as select * from {FRAME}_view")
-    con.execute(f"drop view {FRAME}_view")
     path = folder / f"{source}.parquet"
-    con.table(FRAME).write_parquet(str(path))
+    rel.write_parquet(str(path))
+    con.read_parquet(str(path)).create_view(FRAME, replace=True)
     return str(path), dtypes
 
 
