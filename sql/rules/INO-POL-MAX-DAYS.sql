@@ -6,8 +6,9 @@
 -- it prorated by its days inside (paid x days beyond / days of the line, to the cent); earlier
 -- lines, and lines after iNO stopped, are not. The evidence lists the lines and their amounts,
 -- and its amount_at_risk is what the determination puts at risk (outputs/determinations.sql).
--- Applies only under a policy that enables it.
--- Parameters: max_days.
+-- The finding cites the section of [duration] when the file gives one. Applies only under a
+-- policy that enables it.
+-- Parameters: max_days, duration_section.
 -- Courses: the episode of every course linked to the claim; the claim's lines and their dates
 with
 
@@ -19,6 +20,7 @@ windows as (
         claim_episodes.episode_stop,
         claim_episodes.duration_hours,
         params.max_days,
+        params.duration_section,
         (claim_episodes.episode_start + to_seconds(params.max_days * 86400))::date
             as first_day_beyond,
         claim_episodes.episode_stop::date as last_day_of_ino
@@ -103,7 +105,7 @@ first_window as (
                 'episode_id': episode_id, 'episode_start': episode_start,
                 'episode_stop': episode_stop, 'duration_hours': duration_hours,
                 'max_days': max_days, 'first_day_beyond': first_day_beyond,
-                'last_day_of_ino': last_day_of_ino
+                'last_day_of_ino': last_day_of_ino, 'policy_section': duration_section
             },
             episode_start
         ) as w
@@ -133,7 +135,8 @@ final as (
             'last_day_of_ino': first_window.w.last_day_of_ino,
             'lines_beyond': per_claim.lines_beyond,
             'amount_at_risk': per_claim.amount_at_risk,
-            'at_risk_basis': 'only the lines dated beyond the maximum (a straddling line prorated by days); the rest of the claim is not at risk'
+            'at_risk_basis': 'only the lines dated beyond the maximum (a straddling line prorated by days); the rest of the claim is not at risk',
+            'policy_section': first_window.w.policy_section
         }) as evidence
     from per_claim
     inner join first_window using (claim_id)

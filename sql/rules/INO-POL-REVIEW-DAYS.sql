@@ -2,13 +2,14 @@
 -- Flags: every claim linked to an episode that lasted more than the policy's number of days
 -- (review_beyond_days x 24 hours) with no review date on any of its courses
 -- (medical_director_review_date: the only review the record carries). A review trigger, not a
--- limit. Applies only under a policy that enables it.
--- Parameters: review_beyond_days.
+-- limit. The finding cites the section of [duration] when the file gives one.
+-- Applies only under a policy that enables it.
+-- Parameters: review_beyond_days, duration_section.
 -- Courses: the episode of every course linked to the claim
 with
 
 episodes_of_claims as (
-    select claim_episodes.*, params.review_beyond_days
+    select claim_episodes.*, params.review_beyond_days, params.duration_section
     from claim_episodes
     cross join params
 ),
@@ -27,7 +28,8 @@ final as (
         to_json({
             'episode_hours': duration_hours, 'episode_days': round(duration_hours / 24, 2),
             'episode_start': episode_start, 'episode_stop': episode_stop,
-            'course_count': course_count, 'review_beyond_days': review_beyond_days
+            'course_count': course_count, 'review_beyond_days': review_beyond_days,
+            'policy_section': duration_section
         }) as evidence
     from episodes_of_claims
     where duration_hours > review_beyond_days * 24 and not has_review
