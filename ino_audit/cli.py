@@ -34,6 +34,7 @@ out = Console()
 
 DATE = ["%Y-%m-%d"]
 DEBUG = typer.Option(False, "--debug", help="Show the full traceback when something fails.")
+CHECK = typer.Option("--check", help="Validate a policy file: one sentence per problem, exit 2.")
 
 
 def _fail(message: str, debug: bool) -> None:
@@ -61,9 +62,7 @@ def audit(
     db: Annotated[
         Path | None, typer.Option(help="DuckDB database file (default: inside --out).")
     ] = None,
-    threads: Annotated[
-        int | None, typer.Option(help="DuckDB threads (default: all cores).")
-    ] = None,
+    threads: Annotated[int | None, typer.Option(help="DuckDB threads (default: all cores)")] = None,
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 4GB; spills to disk beyond.")
     ] = None,
@@ -170,7 +169,7 @@ def compare_policies(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for policy_comparison.csv.")],
     other: Annotated[str, typer.Option(help="Policy version to compare against the base.")],
     base: Annotated[
-        str | None, typer.Option(help="Base policy version (default: the default version).")
+        str | None, typer.Option(help="Base policy version (else the default).")
     ] = None,
     db: Annotated[Path | None, typer.Option(help="DuckDB database file.")] = None,
     debug: bool = DEBUG,
@@ -196,9 +195,7 @@ def serve(
     claims: Annotated[str, typer.Option(help="Claims extract path or glob (read at each run).")],
     encounters: Annotated[str, typer.Option(help="Encounters path or glob.")],
     members: Annotated[str, typer.Option(help="Members path or glob.")],
-    out_root: Annotated[
-        Path, typer.Option(help="Folder under which each run writes paid-YYYY-MM/.")
-    ],
+    out_root: Annotated[Path, typer.Option(help="Folder where each run writes paid-YYYY-MM/.")],
     cron: Annotated[
         str, typer.Option(help="Cron schedule (default: 06:00 on the 1st of each month).")
     ] = "0 6 1 * *",
@@ -250,12 +247,18 @@ def validate_extract(
 
 
 @app.command("policies")
-def list_policies() -> None:
-    """List the policy versions this installation can audit against."""
-    from ino_audit.engine import policy
+def list_policies(check: Annotated[Path | None, CHECK] = None) -> None:
+    """List the policy versions this installation can audit against, or check a policy file."""
+    from ino_audit.engine import policy_check
 
-    for line in policy.descriptions():
-        out.print(line, soft_wrap=True, highlight=False, markup=False)
+    try:
+        lines, problems = policy_check.listing(check)
+    except AuditError as e:
+        _fail(str(e), False)
+    for console, text in [*((err, p) for p in problems), *((out, x) for x in lines)]:
+        console.print(text, highlight=False, markup=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(2)
 
 
 @app.command()

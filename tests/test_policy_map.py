@@ -140,17 +140,170 @@ def test_bad_maps_are_refused_with_one_sentence(tmp_path, text, sentence):
 
 
 def test_policies_lists_title_source_and_dates():
-    """`ino-audit policies` names every version with its title, source and effective dates."""
+    """`ino-audit policies` names every version with its title, source and effective dates; the
+    later CP.MP.87 revision (72 h) says its date is not established."""
     from typer.testing import CliRunner
 
     from ino_audit.cli import app
 
     result = CliRunner().invoke(app, ["policies"])
     assert result.exit_code == 0
-    for version in (BASE, WIDE):
-        line = next(
-            x
-            for x in result.output.splitlines()
-            if x.startswith(version + ":") or x.startswith(version + " (default)")
-        )
-        assert "source:" in line and "effective 2020-05-01" in line
+    lines = {x.split(":")[0].removesuffix(" (default)"): x for x in result.output.splitlines()}
+    assert "source:" in lines[BASE] and "effective 2020-05-01" in lines[BASE]
+    assert "(default)" in lines[BASE]
+    assert "Therapeutic Utilization" in lines[WIDE]
+    assert "effective date not established" in lines[WIDE]
+
+
+# The policy library (docs/policies.md): the same scenarios for members of five plans, each
+# judged by its plan's version. Scenarios where the versions disagree: 34 0/7 weeks, a bridge to
+# CDH repair, a 15-day course without review, a 60-hour one, a child after heart surgery, a low
+# oxygenation index, COVID-19 ARDS in an adult, a continuation after a preterm start.
+LIBRARY = {
+    "AL": "BCBSAL-MP-440-2024-05",
+    "PA": "HIGHMARK-G-46-002",
+    "AR": "QUALCHOICE-BI374-00",
+    "FL": WIDE,
+    "NY": BASE,  # unmapped: the default
+}
+SCENARIOS: dict[str, dict] = {
+    "ga34": {"courses": [{"gestational_age_weeks": "34.0"}]},
+    "cdh-bridge": {
+        "courses": [{"cdh_status": "bridge_to_repair"}],
+        "claims": [{"diagnosis_code_2": "Q79.0"}],
+    },
+    "dur15d": {
+        "courses": [{"ino_stop": "2024-03-17T09:00"}],
+        "claims": [{"claim_end_date": "2024-03-17"}],
+    },
+    "dur60h": {"courses": [LONG]},
+    "periop-child": {
+        "member": {"birth_date": "2022-01-01"},
+        "courses": [
+            {"surgery_context": "chd_bypass_repair", "alternative_vasodilator_started": "true"}
+        ],
+    },
+    "oi20": {"courses": [{"oxygenation_index": "20"}]},
+    "adult-covid": {
+        "member": {"birth_date": "1970-01-01"},
+        "courses": [
+            {
+                "gestational_age_weeks": "",
+                "oxygenation_index": "",
+                "trial_dose_ppm": "",
+                "pao2_mmhg": "",
+                "pao2_post_trial_mmhg": "",
+                "pah_evidence": "",
+                "conventional_therapy_failed": "",
+                "optimized_ventilation_failed": "true",
+            }
+        ],
+        "claims": [{"diagnosis_code_1": "U07.1", "diagnosis_code_2": "J80"}],
+    },
+    "cont-preterm": {
+        "courses": [
+            {"gestational_age_weeks": "33"},
+            {
+                "ino_start": "2024-03-03T20:00",
+                "ino_stop": "2024-03-04T06:00",
+                "fio2_current": "0.9",
+                "gestational_age_weeks": "",
+            },
+        ],
+        "claims": [
+            {},
+            {
+                "claim_start_date": "2024-03-04",
+                "claim_end_date": "2024-03-04",
+                "claim_type": "professional",
+                "paid_amount": "250.00",
+            },
+        ],
+    },
+}
+LIBRARY_CASES = [
+    Case(
+        f"{state.lower()}-{name}",
+        member={"state": state, **s.get("member", {})},
+        courses=s.get("courses", [{}]),
+        claims=s.get("claims", [{}]),
+    )
+    for state in LIBRARY
+    for name, s in SCENARIOS.items()
+]
+LIBRARY_MAP = MAP_HEADER + "".join(
+    f",{state},{version},,\n" for state, version in LIBRARY.items() if version != BASE
+)
+
+
+def _version_of(claim_id: str) -> str:
+    """Return the version the library map gives a claim (by its member's state)."""
+    return LIBRARY[claim_id.removeprefix("C-")[:2].upper()]
+
+
+def _comparable(finding: dict[str, str]) -> dict:
+    """Return a finding without what belongs to the run (its id)."""
+    evidence = json.loads(finding["evidence"])
+    evidence.pop("run_id")
+    return {**finding, "evidence": evidence}
+
+
+@pytest.fixture(scope="module")
+def library_run(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Audit the library scenarios with the state map; return the output folder and inputs."""
+    folder = tmp_path_factory.mktemp("policy-library-map")
+    inputs = write_book(LIBRARY_CASES, folder)
+    (folder / "map.csv").write_text(LIBRARY_MAP)
+    return audit_folder(inputs, folder / "out", policy_map=folder / "map.csv"), inputs
+
+
+@pytest.mark.parametrize("version", sorted(set(LIBRARY.values())))
+def test_library_mixed_run_equals_each_claim_alone_under_its_policy(library_run, tmp_path, version):
+    """Every claim's determination, amount at risk and findings in the mixed run are those of
+    auditing the extract under the claim's mapped version alone."""
+    out, inputs = library_run
+    alone = audit_folder(inputs, tmp_path / "alone", policy_version=version)
+    mixed = {r["claim_id"]: r for r in read_csv(out / "determinations.csv")}
+    mine = [
+        r for r in read_csv(alone / "determinations.csv") if _version_of(r["claim_id"]) == version
+    ]
+    assert len(mine) == sum(len(s.get("claims", [{}])) for s in SCENARIOS.values())
+    for row in mine:
+        assert mixed[row["claim_id"]] == row, row["claim_id"]
+    claims = {r["claim_id"] for r in mine}
+    mixed_findings = [
+        _comparable(f) for f in read_csv(out / "findings.csv") if f["claim_id"] in claims
+    ]
+    alone_findings = [
+        _comparable(f) for f in read_csv(alone / "findings.csv") if f["claim_id"] in claims
+    ]
+    assert mixed_findings == alone_findings
+
+
+def test_library_versions_disagree_where_the_policies_do(library_run):
+    """The map really mixes outcomes: the same scenario gets different results by plan."""
+    out, _ = library_run
+    rows = {
+        r["claim_id"]: (r["determination"], r["rule_ids"])
+        for r in read_csv(out / "determinations.csv")
+    }
+    assert rows["C-al-ga34-0"] == ("not_supported", "INO-II-PRETERM")
+    assert rows["C-ar-ga34-0"] == rows["C-ny-ga34-0"] == ("supported", "")
+    assert rows["C-ar-cdh-bridge-0"] == ("not_supported", "INO-II-CDH")
+    assert rows["C-ny-cdh-bridge-0"] == ("supported", "")
+    assert rows["C-ar-dur15d-0"][1] == "INO-POL-REVIEW-DAYS"
+    assert (
+        rows["C-ny-dur15d-0"][1] == "INO-48H-NO-REVIEW" and rows["C-al-dur15d-0"][0] == "supported"
+    )
+    assert (
+        rows["C-fl-dur60h-0"] == ("supported", "") and rows["C-ny-dur60h-0"][0] == "review_required"
+    )
+    assert rows["C-pa-periop-child-0"] == ("not_supported", "INO-POL-NOT-COVERED")
+    assert (
+        rows["C-ny-oi20-0"] == ("not_supported", "INO-IA2A-OI")
+        and rows["C-pa-oi20-0"][0] == "supported"
+    )
+    assert rows["C-fl-cont-preterm-1"] == ("review_required", "INO-II-PRETERM")
+    assert rows["C-ny-cont-preterm-1"] == ("not_supported", "INO-IB-PRIOR;INO-II-PRETERM")
+    by_policy = json.loads((out / "summary.json").read_text())["claims_by_policy"]
+    assert set(by_policy) == set(LIBRARY.values())

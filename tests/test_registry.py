@@ -45,13 +45,27 @@ CONTRACT_RULES = {
     "INO-OUT-PROVIDER": "outlier",
     "INO-DQ-UNKNOWN-CODE": "info",
 }
+# The policy-file rules (docs/policies.md, contract §7): they apply only under a policy that
+# enables them, so CP.MP.87 05/20 judges with the contract's rules alone.
+POLICY_FILE_RULES = {
+    "INO-POL-EXCLUDED-DX": "deny",
+    "INO-POL-NOT-COVERED": "deny",
+    "INO-POL-REVIEW-DAYS": "review",
+    "INO-POL-MAX-DAYS": "deny",
+}
 RULES = registry.rules()
 IDS = [r.rule_id for r in RULES]
 
 
 def test_registry_matches_contract():
-    """Every contract rule is in the registry with the contract's severity, and no other."""
-    assert {r.rule_id: r.severity for r in RULES} == CONTRACT_RULES
+    """Every contract rule is in the registry with the contract's severity and applies unless a
+    policy disables it; the only others are the policy-file rules, which apply when enabled."""
+    assert {r.rule_id: r.severity for r in RULES} == CONTRACT_RULES | POLICY_FILE_RULES
+    assert {r.rule_id for r in RULES if r.opt_in} == set(POLICY_FILE_RULES)
+    default = policy.load()
+    assert [r.rule_id for r in RULES if default.applies(r)] == [
+        r.rule_id for r in RULES if r.rule_id in CONTRACT_RULES
+    ]
 
 
 def test_one_sql_file_per_rule():
@@ -135,15 +149,17 @@ def test_rules_run_after_their_dependencies():
 
 
 def test_dependencies_match_the_contract():
-    """INO-IA2-NONE yields to every section II exclusion; INO-IB-PRIOR reads every deny rule of
-    I.A and II (INO-IA2-NONE included) on the initiating course (contract §2)."""
+    """INO-IA2-NONE yields to every section II exclusion and to a policy file's exclusion lists;
+    INO-IB-PRIOR reads every deny rule of I.A and II (INO-IA2-NONE included) and the policy
+    file's exclusions and uncovered indications on the initiating course (contract §2)."""
     by_id = {r.rule_id: r for r in RULES}
     exclusions = {r.rule_id for r in RULES if r.severity == "deny" and r.policy_section[:2] == "II"}
     initiation = {
         r.rule_id for r in RULES if r.severity == "deny" and r.policy_section.startswith("I.A")
     }
-    assert set(by_id["INO-IA2-NONE"].after) == exclusions
-    assert set(by_id["INO-IB-PRIOR"].after) == exclusions | initiation
+    policy_file = {"INO-POL-EXCLUDED-DX", "INO-POL-NOT-COVERED"}
+    assert set(by_id["INO-IA2-NONE"].after) == exclusions | {"INO-POL-EXCLUDED-DX"}
+    assert set(by_id["INO-IB-PRIOR"].after) == exclusions | initiation | policy_file
     assert "INO-IA2-NONE" in by_id["INO-IB-PRIOR"].after
 
 

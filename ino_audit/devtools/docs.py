@@ -51,6 +51,13 @@ def evidence_fields(rule: registry.Rule) -> list[str]:
     return list(dict.fromkeys(re.findall(r"'([a-z0-9_]+)':", body)))
 
 
+def shown(value: float | str | None) -> str:
+    """Return a parameter's default as the page shows it."""
+    if value is None:
+        return "set by the policy file"
+    return value if isinstance(value, str) else f"{value:g}"
+
+
 def render(rule: registry.Rule) -> str:
     """Render one rule's page."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), keep_trailing_newline=True)
@@ -58,11 +65,13 @@ def render(rule: registry.Rule) -> str:
     return env.get_template("rule.md.j2").render(
         rule=rule,
         effect=EFFECT[rule.severity],
-        defaults={k: f"{v:g}" for k, v in defaults.items()},
+        defaults={k: shown(v) for k, v in defaults.items()},
         fires=fires_text(rule),
         courses=courses_text(rule),
         evidence=evidence_fields(rule),
         codes=codes.rule_codes().get(rule.rule_id),
+        taggable=rule.severity == "deny",
+        tag_codes={t: codes.rule_codes()[t] for t in codes.TAGS},
         remark=codes.RECOVERY_REMARK,
     )
 

@@ -135,3 +135,26 @@ def ensure_codesets(con: duckdb.DuckDBPyConnection) -> None:
         _to_cache(con, folder)
     con.execute("delete from codeset_meta")
     con.execute("insert into codeset_meta values (?)", [key])
+
+
+def dotted(code: str) -> str:
+    """Return an ICD-10-CM code in its printed form (a dot after the category)."""
+    code = normalise(code)
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+
+
+def expand_spec(con: duckdb.DuckDBPyConnection, spec: str) -> dict[str, str]:
+    """Expand one code spec of a policy file against the installed ICD-10-CM code list
+    (`icd10cm_codes`): `J80` the code itself, `J21.0-J21.9` the real codes between the two
+    ends, `T86.81*` the code and every code under it. Returns {code: dotted code}; empty when
+    nothing in the code set matches."""
+    spec = spec.strip().upper()
+    if spec.endswith("*"):
+        prefix = normalise(spec[:-1])
+        query, args = "select code from icd10cm_codes where starts_with(code, ?)", [prefix]
+    elif "-" in spec:
+        lo, hi = (normalise(part) for part in spec.split("-", 1))
+        query, args = "select code from icd10cm_codes where code between ? and ?", [lo, hi]
+    else:
+        query, args = "select code from icd10cm_codes where code = ?", [normalise(spec)]
+    return {c: dotted(c) for (c,) in con.execute(query, args).fetchall()}

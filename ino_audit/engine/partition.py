@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ino_audit.engine import facts, rules
+from ino_audit.engine import facts, policy, rules
 from ino_audit.infra import safe_io
 
 INPUT_TABLES = ("claim_lines", "encounters", "members")
@@ -24,6 +24,7 @@ SHARED_TABLES = (
     "audit_period",
     "policy_map",
     "policy_default",
+    *policy.LIBRARY_TABLES,
 )
 # Derived tables each partition returns; the views over them are rebuilt after the merge.
 RESULT_TABLES = (*facts.TABLES, *facts.POLICY, "rule_hits")

@@ -23,6 +23,7 @@ class Rule:
     parameters: tuple[str, ...]
     criterion: str
     reviewer_guidance: str
+    opt_in: bool = False  # a policy-file rule: it applies only under a policy that enables it
 
     @property
     def sql_path(self):
@@ -80,6 +81,7 @@ def rules() -> tuple[Rule, ...]:
                 _ids(r["parameters"]),
                 r["criterion"],
                 r["reviewer_guidance"],
+                r.get("opt_in", "") == "yes",
             )
             for r in csv.DictReader(f)
         ]

@@ -26,21 +26,34 @@ def run_rules(
     on_rule: Callable[[str], None] | None = None,
     cross_member: bool | None = None,
 ) -> None:
-    """Run the registry's rules in dependency order into `rule_hits`.
+    """Run the registry's rules that apply under the installed policy, in dependency order, into
+    `rule_hits` (which rules apply: policy_rule_settings, from the policy file).
 
     `cross_member` None runs every rule into a new table; False only the rules that look at one
     member at a time (a partition), into a new table; True only the rules that compare members,
     appended after a partitioned merge.
     """
     registry.install(con)
+    applying = applying_rules(con)
     if cross_member is not True:
         con.execute(RULE_HITS_DDL)
     for rule in registry.rules():
         if cross_member is not None and rule.cross_member != cross_member:
             continue
+        if rule.rule_id not in applying:
+            continue
         con.execute(f"insert into rule_hits by name ({read_sql(f'rules/{rule.rule_id}.sql')})")
         if on_rule:
             on_rule(rule.rule_id)
+
+
+def applying_rules(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Return the ids of the rules that apply under the installed policy version."""
+    rows = con.execute(
+        "select rule_id from policy_rule_settings semi join params using (policy_version) "
+        "where enabled"
+    ).fetchall()
+    return {r[0] for r in rows}
 
 
 # Hits on an unbilled initiation (judged_pairs.billed = false) only inform INO-IB-PRIOR; once the
@@ -101,9 +114,10 @@ def evaluate_rules(
 
 
 def build_findings(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the `findings` and `determinations` tables from the rule hits."""
+    """Create the `findings`, `determinations` and `rules_in_use` tables from the rule hits."""
     run_sql_file(con, "outputs/findings.sql")
     run_sql_file(con, "outputs/determinations.sql")
+    run_sql_file(con, "outputs/rules_in_use.sql")
 
 
 def evaluate(con: duckdb.DuckDBPyConnection) -> None:

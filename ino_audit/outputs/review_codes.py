@@ -16,6 +16,9 @@ CODES_FILE = VALUESETS_DIR / "claim_adjustment_codes.csv"
 RULE_CODES_FILE = RULES_DIR / "adjustment_codes.csv"
 RECOVERY_REMARK = "N432"  # alert on every post-payment (recovery audit) adjustment
 RECORDS_NOT_RECEIVED = "records_not_received"  # the disposition's own row in RULE_CODES_FILE
+# A denial's tag in a policy file (investigational, not medically necessary): a finding whose
+# evidence carries one takes the tag's own row in RULE_CODES_FILE instead of its rule's.
+TAGS = ("investigational", "not_medically_necessary")
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,11 @@ def prepare(
     made them), codes, look-back and the `review_claim_status` view (temporary objects)."""
     if not read_only:
         ensure_tables(con)
+    present = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "rules_in_use" not in present:  # an audit written before policy files named their rules
+        con.execute(
+            "create or replace temp table rules_in_use as select rule_id from rules_registry"
+        )
     codes.install(con)
     install_lookback(con, lookback or LOOKBACK_FILE, as_of)
     run_sql_file(con, "recovery/claim_status.sql")

@@ -124,6 +124,7 @@ def install_policy(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.P
     pol = policy.load(cfg.policy_version)
     rows = policy_map.read(cfg.policy_map) if cfg.policy_map else []
     codesets.ensure_codesets(con)
+    policy.install_library(con)
     policy.install(con, pol, cfg.run_id or "")
     policy_map.install(con, rows, pol.version)
     policy.install_period(con, cfg.period())
@@ -138,6 +139,7 @@ def evaluate_key(s: Session) -> str:
         s.load_fingerprint,
         s.policy.version,
         sorted(s.policy.params.items()),
+        policy.library_digest(),
         s.cfg.period(),
         [[str(v) for v in row] for row in policy_rows],
     )

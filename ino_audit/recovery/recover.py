@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from ino_audit.engine import policy
 from ino_audit.infra import safe_io
 from ino_audit.infra.sqlfiles import read_sql
 from ino_audit.outputs import masking
@@ -38,8 +39,20 @@ class RecoveryResult:
     outside_lookback: int = 0
 
 
+def install_policy_numbers(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the temp table `recovery_policy_numbers`: each policy version's number (the
+    policy files' [source] number), which the adjustments cite."""
+    rows = [(v, policy.load(v).source_info.get("number") or v) for v in policy.available()]
+    con.execute(
+        "create or replace temp table recovery_policy_numbers "
+        "(policy_version varchar, policy_number varchar)"
+    )
+    con.executemany("insert into recovery_policy_numbers values (?, ?)", rows)
+
+
 def build_adjustments(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temp table `recovery_adjustments` from the current decisions."""
+    install_policy_numbers(con)
     con.execute(
         "create or replace temp table recovery_adjustments as "
         + read_sql("recovery/adjustments.sql"),

@@ -1,5 +1,7 @@
 -- Per-claim predicates over the value sets (named, never literal codes) and the gestational
--- age implied by P07.2x/P07.3x codes (contract §2).
+-- age implied by P07.2x/P07.3x codes (contract §2). A claim with a pulmonary hypertension
+-- diagnosis and a catheterization procedure (ICD-10-PCS or CPT) is a vasoreactivity test, a
+-- pathway some policies name (docs/policies.md).
 create or replace table claim_code_flags as
 with
 
@@ -32,9 +34,25 @@ sets as (
         list(distinct code_dotted order by code_dotted)
         filter (where value_set = 'cdh_dx') as cdh_codes,
         list(distinct code_dotted order by code_dotted)
-        filter (where value_set = 'sickle_crisis_dx') as sickle_codes
+        filter (where value_set = 'sickle_crisis_dx') as sickle_codes,
+        bool_or(value_set = 'pulmonary_hypertension_dx') as has_ph_dx
     from in_sets
     group by claim_id
+),
+
+procedures as (
+    select claim_id, code from claim_codes where code_system = 'ICD-10-PCS'
+    union
+    select claim_id, hcpcs_code as code from claim_lines where hcpcs_code is not null
+),
+
+vasoreactivity as (
+    select distinct procedures.claim_id
+    from procedures
+    inner join value_set_codes
+        on
+            value_set_codes.code = procedures.code
+            and value_set_codes.value_set = 'vasoreactivity_test_px'
 ),
 
 ga as (
@@ -71,9 +89,12 @@ final as (
         ga.ga_code_weeks_max,
         len(coalesce(sets.supporting_codes, [])) > 0 as has_supporting_dx,
         len(coalesce(sets.covid_codes, [])) > 0 as has_covid_dx,
-        len(coalesce(sets.ards_codes, [])) > 0 as has_ards_dx
+        len(coalesce(sets.ards_codes, [])) > 0 as has_ards_dx,
+        coalesce(sets.has_ph_dx, false) and vasoreactivity.claim_id is not null
+            as is_vasoreactivity_test
     from ino_claims
     left join sets using (claim_id)
+    left join vasoreactivity using (claim_id)
     left join ga using (claim_id)
     left join all_dx using (claim_id)
 )

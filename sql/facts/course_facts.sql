@@ -2,9 +2,10 @@
 -- its initiating course for each null that the exclusions and data-consistency rules read), OI
 -- documented vs computed and their relative difference, the measures of the trial (I.A.2.a.v:
 -- complete before/after pairs, PaO2 rise, OI fall) and the codes of the claims linked to the
--- course. Thresholds live in the rules that compare them. Computed measures are exact decimals
--- (macro exact_decimal). The pathway is decided per judged pair (judged.sql), since an
--- unbilled initiation takes the claim's codes.
+-- course (COVID-19 codes; whether one of them is a vasoreactivity test). Thresholds live in
+-- the rules that compare them. Computed measures are exact decimals (macro exact_decimal).
+-- The pathway is decided per judged pair (judged.sql), since an unbilled initiation takes the
+-- claim's codes.
 create or replace table course_facts as
 with
 
@@ -37,7 +38,8 @@ course_codes as (
     select
         claim_links.encounter_id,
         bool_or(claim_code_flags.has_covid_dx) as course_has_covid_dx,
-        flatten(list(claim_code_flags.covid_codes)) as course_covid_codes
+        flatten(list(claim_code_flags.covid_codes)) as course_covid_codes,
+        bool_or(claim_code_flags.is_vasoreactivity_test) as course_is_vasoreactivity_test
     from claim_links
     inner join claim_code_flags using (claim_id)
     group by claim_links.encounter_id
@@ -84,6 +86,8 @@ final as (
         response.*,
         coalesce(course_codes.course_has_covid_dx, false) as course_has_covid_dx,
         list_distinct(coalesce(course_codes.course_covid_codes, [])) as course_covid_codes,
+        coalesce(course_codes.course_is_vasoreactivity_test, false)
+            as course_is_vasoreactivity_test,
         case
             when eff_oxygenation_index is not null and oi_computed > 0
                 then exact_decimal(abs(eff_oxygenation_index - oi_computed) / oi_computed)

@@ -9,3 +9,8 @@ create or replace macro plan_row_matches(row_lob, row_state, lob, state) as
 -- A computed measure as an exact decimal (contract §2): inputs carry a few decimals, so
 -- rounding to 9 places drops binary floating-point noise (25.000000001 -> 25) and nothing else.
 create or replace macro exact_decimal(x) as round(x, 9);
+
+-- A gestational age (weeks) inside the range a policy covers: at or above the boundary week
+-- ('>=', CP.MP.87) or strictly above it ('>', "more than 34 weeks"). Null when unknown.
+create or replace macro ga_covered(ga, operator, weeks) as
+case when operator = '>' then ga > weeks else ga >= weeks end;

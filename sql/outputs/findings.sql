@@ -1,7 +1,9 @@
 -- Findings (contract §4): one per (rule, claim) or (rule, provider). When a rule fired on several
 -- courses of a claim, the earliest course's evidence is kept and every course is named. Each
 -- finding's evidence carries the policy version that judged its claim (contract §7; provider
--- findings: the run's version) and the run id.
+-- findings: the run's version) and the run id. That version's file may change a rule's severity,
+-- the policy section its findings cite (a policy-file rule cites the section its evidence
+-- names) and the denial tag its evidence carries (policy_rule_settings).
 create or replace table findings as
 with
 
@@ -27,36 +29,56 @@ grouped as (
     group by rule_id, claim_id, provider_id
 ),
 
+settings as (
+    select * from policy_rule_settings
+),
+
 claim_provider_ids as (
     select claim_id, string_agg(provider_id, ';' order by provider_id) as provider_ids
     from claim_providers
     group by claim_id
 ),
 
-final as (
+versioned as (
     select
-        grouped.claim_id,
-        grouped.first_hit.episode_id as episode_id,
-        coalesce(grouped.provider_id, claim_provider_ids.provider_ids) as provider_id,
-        grouped.rule_id,
-        rules_registry.severity,
-        rules_registry.policy_section,
-        coalesce(grouped.first_hit.message, rules_registry.criterion) as message,
-        json_merge_patch(
-            grouped.first_hit.evidence,
-            to_json({
-                'encounter_ids': coalesce(grouped.encounter_ids, []),
-                'policy_version': coalesce(claim_policy.policy_version, params.policy_version),
-                'run_id': params.run_id
-            })
-        ) as evidence,
+        grouped.*,
         coalesce(claim_policy.policy_version, params.policy_version) as policy_version,
         params.run_id
     from grouped
-    inner join rules_registry using (rule_id)
-    left join claim_provider_ids using (claim_id)
     left join claim_policy using (claim_id)
     cross join params
+),
+
+final as (
+    select
+        versioned.claim_id,
+        versioned.first_hit.episode_id as episode_id,
+        coalesce(versioned.provider_id, claim_provider_ids.provider_ids) as provider_id,
+        versioned.rule_id,
+        coalesce(settings.severity, rules_registry.severity) as severity,
+        coalesce(
+            versioned.first_hit.evidence ->> 'policy_section',
+            settings.policy_section,
+            rules_registry.policy_section
+        ) as policy_section,
+        coalesce(versioned.first_hit.message, rules_registry.criterion) as message,
+        json_merge_patch(
+            case
+                when settings.tag is null then versioned.first_hit.evidence
+                else json_merge_patch(versioned.first_hit.evidence, to_json({ 'tag': settings.tag }))
+            end,
+            to_json({
+                'encounter_ids': coalesce(versioned.encounter_ids, []),
+                'policy_version': versioned.policy_version,
+                'run_id': versioned.run_id
+            })
+        ) as evidence,
+        versioned.policy_version,
+        versioned.run_id
+    from versioned
+    inner join rules_registry using (rule_id)
+    left join settings using (policy_version, rule_id)
+    left join claim_provider_ids using (claim_id)
 )
 
 select * from final

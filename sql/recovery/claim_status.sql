@@ -2,6 +2,11 @@
 -- whether the finding the reviewer judged still fires, the confirmed overpayment, and whether
 -- the claim was paid inside the recovery look-back window (rules/recovery_lookback.csv) on the
 -- as-of date of `recovery_params`. Every dollar figure of review and recovery reads this view.
+-- The primary finding (worst severity under the claim's policy, then depth, then id) gives the
+-- section cited, the policy version and the denial tag its evidence carries (a policy file's
+-- investigational or not-medically-necessary list), which choose the adjustment codes. An
+-- upheld denial with no amount confirms the claim's amount at risk: its paid amount, or only
+-- the lines beyond a policy's maximum duration (INO-POL-MAX-DAYS).
 create or replace temp view review_claim_status as
 with
 
@@ -27,6 +32,18 @@ decisions as (
 
 registry as (
     select * from rules_registry
+),
+
+claim_findings as (
+    select
+        claim_id,
+        rule_id,
+        severity,
+        policy_section,
+        evidence ->> 'tag' as tag,
+        evidence ->> 'policy_version' as policy_version
+    from findings
+    where claim_id is not null
 ),
 
 severities as (
@@ -113,11 +130,15 @@ still_firing as (
         reviewed_rules.rule_id,
         severities.rank,
         registry.depth,
-        registry.policy_section
+        coalesce(claim_findings.policy_section, registry.policy_section) as policy_section,
+        claim_findings.tag,
+        claim_findings.policy_version
     from reviewed_rules
     inner join determinations using (claim_id)
     inner join registry using (rule_id)
-    inner join severities using (severity)
+    left join claim_findings using (claim_id, rule_id)
+    inner join severities
+        on severities.severity = coalesce(claim_findings.severity, registry.severity)
     where list_contains(string_split(determinations.rule_ids, ';'), reviewed_rules.rule_id)
 ),
 
@@ -126,7 +147,9 @@ primary_rules as (
         claim_id,
         count(*) as firing_rules,
         first(rule_id order by rank desc, depth, rule_id) as primary_rule_id,
-        first(policy_section order by rank desc, depth, rule_id) as primary_policy_section
+        first(policy_section order by rank desc, depth, rule_id) as primary_policy_section,
+        first(tag order by rank desc, depth, rule_id) as primary_tag,
+        first(policy_version order by rank desc, depth, rule_id) as primary_policy_version
     from still_firing
     group by claim_id
 ),
@@ -160,7 +183,9 @@ joined as (
         coalesce(current_decisions.decision_count, 0) as decision_count,
         coalesce(current_decisions.ever_conflicted, false) as conflict,
         primary_rules.primary_rule_id,
-        primary_rules.primary_policy_section
+        primary_rules.primary_policy_section,
+        primary_rules.primary_tag,
+        primary_rules.primary_policy_version
     from in_scope
     left join claims using (claim_id)
     left join determinations using (claim_id)
@@ -182,6 +207,8 @@ judged as (
             when decision_id is null or primary_rule_id is null then null
             when disposition = 'overturned' then 0
             when disposition = 'partial' then reviewed_overpayment
+            when disposition = 'upheld' and determination = 'not_supported'
+                then coalesce(reviewed_overpayment, amount_at_risk)
             else coalesce(reviewed_overpayment, paid_amount)
         end::decimal(18, 2) as confirmed_overpayment
     from joined

@@ -3,7 +3,7 @@
 with
 
 registry as (
-    select * from rules_registry
+    select * from rules_registry semi join rules_in_use using (rule_id)
 ),
 
 severities as (

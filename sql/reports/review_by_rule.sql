@@ -8,7 +8,7 @@ status as (
 ),
 
 registry as (
-    select * from rules_registry
+    select * from rules_registry semi join rules_in_use using (rule_id)
 ),
 
 severities as (

@@ -1,8 +1,9 @@
 -- INO-IA2-NONE | policy I.A.2 | deny
 -- Flags: an initiating course that fits none of the covered indications (perioperative child,
--- COVID-19, newborn), when no exclusion of section II already names the reason on the claim:
--- the exclusions are the rules this rule runs after (registry column `after`, table
--- rule_dependencies). Parameters: none.
+-- COVID-19, newborn, or a pathway the policy adds), when no exclusion already denies the claim
+-- for a named reason: the exclusions are the rules this rule runs after (registry column
+-- `after`, table rule_dependencies: section II and the policy's own exclusion lists), counted
+-- when their severity under the installed policy is deny. Parameters: none.
 -- Courses: the initiating course of the claim (I.A); an initiation that no claim links to is also
 -- judged, with this claim's codes, for INO-IB-PRIOR only
 with
@@ -12,7 +13,16 @@ no_pathway as (
 ),
 
 exclusions as (
-    select after_rule_id as rule_id from rule_dependencies where rule_id = 'INO-IA2-NONE'
+    select dependencies.after_rule_id as rule_id
+    from rule_dependencies as dependencies
+    inner join rules_registry as registry on registry.rule_id = dependencies.after_rule_id
+    left join policy_rule_settings as settings
+        on
+            settings.rule_id = dependencies.after_rule_id
+            and settings.policy_version = (select params.policy_version from params)
+    where
+        dependencies.rule_id = 'INO-IA2-NONE'
+        and coalesce(settings.severity, registry.severity) = 'deny'
 ),
 
 excluded_claims as (

@@ -4,7 +4,8 @@
 -- billed initiation is denied by a hit on any claim linked to it; an initiation that no claim
 -- links to is judged on its own record with this claim's codes (judged_pairs, billed = false).
 -- The initiation's rules are those this rule runs after (registry column `after`: every deny
--- rule of I.A and II; table rule_dependencies). Parameters: none.
+-- rule of I.A and II and the policy-file exclusions; table rule_dependencies), counted when
+-- their severity under the installed policy is deny. Parameters: none.
 -- Courses: the continuing courses of a claim linked to continuing courses only (I.B); reads the
 -- verdict of I.A and II on the episode's initiating course
 with
@@ -14,7 +15,16 @@ continuing as (
 ),
 
 initiation_rules as (
-    select after_rule_id as rule_id from rule_dependencies where rule_id = 'INO-IB-PRIOR'
+    select dependencies.after_rule_id as rule_id
+    from rule_dependencies as dependencies
+    inner join rules_registry as registry on registry.rule_id = dependencies.after_rule_id
+    left join policy_rule_settings as settings
+        on
+            settings.rule_id = dependencies.after_rule_id
+            and settings.policy_version = (select params.policy_version from params)
+    where
+        dependencies.rule_id = 'INO-IB-PRIOR'
+        and coalesce(settings.severity, registry.severity) = 'deny'
 ),
 
 initiation_hits as (
