@@ -57,6 +57,7 @@ SLOW_MODULES = {
     "test_bad_inputs",
     "test_load",
     "test_outliers_and_policies",
+    "test_policy_check",
     "test_policy_map",
     "test_reports",
     "test_faults",
@@ -71,6 +72,7 @@ SLOW_MODULES = {
     "test_workers",
 }
 SLOW_TESTS = {
+    "test_same_seed_same_sample_other_seed_other_sample",
     "test_blocking_rows_leave_before_the_rules",
     "test_disagreement_with_great_expectations_stops_the_run",
     "test_generated_labels_match",

@@ -9,12 +9,15 @@ import duckdb
 import pytest
 
 from ino_audit.devtools.generate import SEED_DIR, generate
-from ino_audit.engine import registry
+from ino_audit.engine import policy, registry
 from ino_audit.ingest import schema
 
 LINES = 5000
 INO_CODES = ("3E0F7SD", "3E0F8SD")
-SEVERITY = {rule.rule_id: rule.severity for rule in registry.rules()}
+# The generator labels extracts under the default policy (CP.MP.87 05/20): its rules only.
+SEVERITY = {
+    rule.rule_id: rule.severity for rule in registry.rules() if policy.load().applies(rule)
+}
 DETERMINATION = {
     row["severity"]: row["determination"] for row in registry.severities() if row["determination"]
 }
