@@ -15,9 +15,7 @@ from ino_audit.ingest import schema
 LINES = 5000
 INO_CODES = ("3E0F7SD", "3E0F8SD")
 # The generator labels extracts under the default policy (CP.MP.87 05/20): its rules only.
-SEVERITY = {
-    rule.rule_id: rule.severity for rule in registry.rules() if policy.load().applies(rule)
-}
+SEVERITY = {rule.rule_id: rule.severity for rule in registry.rules() if policy.load().applies(rule)}
 DETERMINATION = {
     row["severity"]: row["determination"] for row in registry.severities() if row["determination"]
 }
