@@ -9,6 +9,7 @@ from functools import cache
 import duckdb
 
 from ino_audit.infra.paths import RULES_DIR, SQL_DIR
+from ino_audit.infra.sqlfiles import run_sql_file
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     pairs = [(r.rule_id, a) for r in rules() for a in r.after]
     if pairs:
         con.executemany("insert into rule_dependencies values (?, ?)", pairs)
+    run_sql_file(con, "registry/denying_dependencies.sql")
     con.execute(
         "create or replace table severities "
         "(severity varchar, rank integer, determination varchar, meaning varchar)"

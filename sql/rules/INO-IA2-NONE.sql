@@ -13,16 +13,9 @@ no_pathway as (
 ),
 
 exclusions as (
-    select dependencies.after_rule_id as rule_id
-    from rule_dependencies as dependencies
-    inner join rules_registry as registry on registry.rule_id = dependencies.after_rule_id
-    left join policy_rule_settings as settings
-        on
-            settings.rule_id = dependencies.after_rule_id
-            and settings.policy_version = (select params.policy_version from params)
-    where
-        dependencies.rule_id = 'INO-IA2-NONE'
-        and coalesce(settings.severity, registry.severity) = 'deny'
+    select after_rule_id as rule_id
+    from denying_dependencies
+    where rule_id = 'INO-IA2-NONE'
 ),
 
 excluded_claims as (

@@ -15,16 +15,9 @@ continuing as (
 ),
 
 initiation_rules as (
-    select dependencies.after_rule_id as rule_id
-    from rule_dependencies as dependencies
-    inner join rules_registry as registry on registry.rule_id = dependencies.after_rule_id
-    left join policy_rule_settings as settings
-        on
-            settings.rule_id = dependencies.after_rule_id
-            and settings.policy_version = (select params.policy_version from params)
-    where
-        dependencies.rule_id = 'INO-IB-PRIOR'
-        and coalesce(settings.severity, registry.severity) = 'deny'
+    select after_rule_id as rule_id
+    from denying_dependencies
+    where rule_id = 'INO-IB-PRIOR'
 ),
 
 initiation_hits as (
