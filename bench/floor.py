@@ -9,8 +9,8 @@ Paths may be globs; a file is read as Parquet when it ends in .parquet or .pq, e
   columns of the claims and keep the distinct ids of the iNO claims (`ino_ids`, counted). A line
   is an iNO line when its HCPCS code is a CPT code of the value set `ino_procedure`, or a
   `procedure_code_N` is one of its ICD-10-PCS codes (valuesets/value_sets.csv, as in
-  ino_audit/load.py `ino_match`), codes compared as the audit normalises them (upper case, no
-  dots or spaces). No per-line list, no other column, nothing else materialised.
+  ino_audit/ingest/stage.py `ino_match`), codes compared as the audit normalises them (upper
+  case, no dots or spaces). No per-line list, no other column, nothing else materialised.
 - `wide` (floor 2, the wide floor): the scan, then every column of every line of those claims (a
   second pass filtered by the ids, bound as one list as the audit's load does) and the whole
   encounters and members files, materialised into temporary tables: the least data an audit
@@ -23,7 +23,7 @@ and 5 for CSV, the formulations taking turns in each round). The scan:
 | formulation | iNO claims | Parquet s | CSV s |
 |---|---:|---:|---:|
 | `list_has_any([procedure_code_1, ...], [...])` (the old bare scan) | 3,052 | 0.56 | 1.74 |
-| `'3E0F7SD' in (*columns('^procedure_code_[0-9]+$'))` (load.py's form) | 3,052 | 0.16 | 1.07 |
+| `'3E0F7SD' in (*columns('^procedure_code_[0-9]+$'))` (the old audit's) | 3,052 | 0.16 | 1.07 |
 | plain `in (...)` on the raw text, one test per column | 3,052 | 0.10 | 1.12 |
 | one scan per column, `union` of their ids | 3,052 | 0.21 | 16.7 |
 | the audit's normalisation of every value, then `in (...)` | 3,289 | 0.15 | 1.38 |
@@ -92,7 +92,7 @@ def sql_list(codes: list[str]) -> str:
 
 
 def normalised_sql(column: str) -> str:
-    """Return the audit's code normalisation of a column (ino_audit/staging.py `typed_expr`)."""
+    """Return the audit's code normalisation of a column (staging.py `typed_expr`)."""
     return f"upper(replace(replace(trim({column}), '.', ''), ' ', ''))"
 
 

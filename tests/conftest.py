@@ -79,6 +79,7 @@ SLOW_TESTS = {
     "test_flow_draws_the_same_sample_and_extrapolates",
     "test_rules_run_again_after_blocking_expectations",
     "test_any_rows_reconcile_or_refuse",
+    "test_parquet_first_pass_equals_csv",
 }
 
 

@@ -7,6 +7,7 @@ redone, so a rerun after a failure (or of the same extract) resumes where it sto
 from __future__ import annotations
 
 import hashlib
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +17,37 @@ from ino_audit.infra.paths import PACKAGE_DIR, ROOT
 
 CHUNK = 1 << 20
 CODE_DIRS = ("ino_audit", "sql", "contract", "valuesets", "rules", "policies", "expectations")
+
+
+class Hashing:
+    """SHA-256 of some files, computed in a background thread while other work goes on.
+
+    hashlib releases the interpreter lock on large chunks, so a fresh load stages its extracts
+    while the files are hashed (a 2 GB CSV takes seconds to hash); `result` waits for the end.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        """Start hashing the files."""
+        self._paths = paths
+        self._done: dict[str, str] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ino-audit-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        """Hash every file, keeping the first error to raise from `result`."""
+        try:
+            for path in self._paths:
+                self._done[str(path)] = file_sha256(path)
+        except BaseException as e:  # re-raised in the caller's thread by result()
+            self._error = e
+
+    def result(self) -> dict[str, str]:
+        """Wait for the hashes; return them by path."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._done
 
 
 def file_sha256(path: Path) -> str:

@@ -17,16 +17,17 @@ from ino_audit.ingest.schema import SOURCES
 # Duplicate keys per source, the rows checked, and when a later copy is a conflict (members may
 # repeat, e.g. one row per enrollment span in The Tuva Project's eligibility, as long as the
 # birth date agrees). Claim lines are checked on the claims the audit judges: the lines of every
-# iNO claim (other claims are counted and passed over, contract §1), which spares a 10 M-key
-# grouping for a check that cannot change a determination.
+# iNO claim (other claims are counted and passed over, contract §1), read from the second pass
+# (`stg_claims_ino`), which spares a 10 M-key grouping for a check that cannot change a
+# determination.
 DUPLICATE_RULES = {
-    "claims": (
-        "claim_id, claim_line_number",
-        "claim_id in (select key from ino_claim_keys)",
-        "true",
+    "claims": ("stg_claims_ino", "claim_id, claim_line_number", "true"),
+    "encounters": ("index_encounters", "encounter_id", "true"),
+    "members": (
+        "index_members",
+        "member_id",
+        "copies.birth_date is distinct from firsts.birth_date",
     ),
-    "encounters": ("encounter_id", "true", "true"),
-    "members": ("member_id", "true", "copies.birth_date is distinct from firsts.birth_date"),
 }
 
 
@@ -106,16 +107,16 @@ def loader_checks(con: duckdb.DuckDBPyConnection) -> None:
     for source in SOURCES:
         with phase("ingest.quarantine_issues"):
             run_sql_file(con, "ingest/quarantine_issues.sql", source=source)
-        key, scope, conflict = DUPLICATE_RULES[source]
+        table, key, conflict = DUPLICATE_RULES[source]
         key_indexed = ", ".join(f"indexed.{k.strip()}" for k in key.split(","))
         with phase(f"ingest.duplicates_{source}"):
             run_sql_file(
                 con,
                 "ingest/quarantine_duplicates.sql",
                 source=source,
+                table=table,
                 key=key,
                 key_indexed=key_indexed,
-                scope=scope,
                 conflict=conflict,
             )
 

@@ -1,9 +1,11 @@
 """Stage the extracts: typed, checked views of every input row, and the iNO claims' lines.
 
 Each source is registered (ino_audit/ingest/sources.py) and cast by its staging view
-(ino_audit/ingest/staging.py) into `index_<source>`; for claims, a narrow first pass finds the
-iNO lines (value set `ino_procedure`) and a second, selective pass keeps every line of those
-claims (`stg_claims_ino`), so the wide columns of other claims are never materialised.
+(ino_audit/ingest/staging.py) into `index_<source>`; for claims, a narrow first pass keeps only
+the iNO lines (value set `ino_procedure`), the lines with blocking issues and those with padded
+keys (`index_claims`), and a second, selective pass keeps every line of the iNO claims
+(`stg_claims_ino`), so neither the wide columns of other claims nor a row per line of the
+extract is ever materialised. `staged_rows` counts every source's rows per file.
 """
 
 from __future__ import annotations
@@ -13,49 +15,106 @@ import duckdb
 from ino_audit.infra.profiling import phase
 from ino_audit.infra.sqlfiles import read_sql, run_sql_file
 from ino_audit.ingest import lines, sources
-from ino_audit.ingest.schema import SOURCES
-from ino_audit.ingest.staging import staging_sql
+from ino_audit.ingest.schema import SOURCES, Column, columns
+from ino_audit.ingest.staging import (
+    raw_key,
+    second_pass_sql,
+    staging_select,
+    staging_sql,
+    text,
+    typed_expr,
+)
 
 
-def stage_source(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    """Run the staging pass of one source into `index_<source>`."""
+def stage_source(con: duckdb.DuckDBPyConnection, source: str, every_line: bool = False) -> None:
+    """Run the staging pass of one source into `index_<source>` and count its rows per file."""
     types = dict(
         con.execute(f"select column_name, column_type from (describe src_{source})").fetchall()
     )
-    con.execute(staging_sql(source, types))
     if source == "claims":
-        match, params = ino_match(con)
-        con.execute(read_sql("ingest/index_claims.sql").format(ino_match=match), params)
-        run_sql_file(con, "ingest/ino_claim_keys.sql")
-        keys = [k for (k,) in con.execute("select key from ino_claim_keys").fetchall()]
-        with phase("ingest.second_pass"):
-            con.execute(staging_sql(source, types, only_ino_claims=True), {"ino_keys": keys})
+        stage_claims(con, types, every_line)
     else:
+        con.execute(staging_sql(source, types))
         con.execute(f"create or replace temp table index_{source} as select * from stg_{source}")
+    # Parquet claims keep only some lines in their index: count them on the files (metadata).
+    rows = "src_claims" if source == "claims" and not every_line else f"index_{source}"
+    run_sql_file(con, "ingest/staged_rows.sql", source=source, rows=rows)
 
 
-def ino_match(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, str]]:
-    """Return the iNO-line predicate over one line and its parameters (value set ino_procedure)."""
-    codes = con.execute(
+def stage_claims(con: duckdb.DuckDBPyConnection, types: dict[str, str], every_line: bool) -> None:
+    """Run the claims' first pass (`index_claims`) and second pass (`stg_claims_ino`).
+
+    With `every_line` (a CSV among the files) the first pass keeps one narrow row per line from
+    one scan (a CSV is numbered by the order of each read); otherwise it keeps only the iNO
+    lines and the lines with issues or padded keys, from two narrow scans.
+    """
+    match, params = ino_match(con, types)
+    staged = staging_select("claims", types, [f"{match} as is_ino_line", raw_key(types)])
+    with phase("ingest.first_pass"):
+        if every_line:
+            con.execute(read_sql("ingest/index_claims_all.sql").format(staged=staged), params)
+        else:
+            con.execute(read_sql("ingest/ino_lines.sql").format(staged=staged), params)
+            con.execute(staging_sql("claims", types, [raw_key(types)]))
+            run_sql_file(con, "ingest/index_claims.sql")
+    run_sql_file(con, "ingest/ino_claim_keys.sql")
+    keys = [k for (k,) in con.execute("select key from ino_claim_keys").fetchall()]
+    with phase("ingest.second_pass"):
+        con.execute(second_pass_sql(types), {"ino_keys": keys})
+
+
+def code_test(
+    column: Column, codes: list[str], params: dict[str, str], types: dict[str, str]
+) -> str:
+    """Return a predicate: the column, normalised as staging does, is one of the codes.
+
+    Only what could match is normalised: a value as long as a code (in bytes) can only match
+    through its case, a shorter one never (normalising only removes characters), and a longer
+    one gets the full normalisation of `typed_expr`, so the answer is the same as testing every
+    normalised value, for about the cost of plain comparisons.
+    """
+    v, tests = text(column.name, types), []
+    for n in sorted({len(c) for c in codes}):
+        names = []
+        for code in (c for c in codes if len(c) == n):
+            names.append(f"$ino_{len(params)}")
+            params[names[-1][1:]] = code
+        listed = ", ".join(names)
+        caseless = all(c.upper() == c.lower() for c in codes if len(c) == n)
+        same = f"{v} in ({listed})" if caseless else f"upper({v}) in ({listed})"
+        whole = typed_expr(column, types)
+        tests.append(f"(strlen({v}) = {n} and {same})")
+        tests.append(f"(strlen({v}) > {n} and {whole} in ({listed}))")
+    return " or ".join(tests)
+
+
+def ino_match(con: duckdb.DuckDBPyConnection, types: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """Return the iNO-line predicate over a raw claim line and its parameters (ino_procedure)."""
+    codes: dict[str, list[str]] = {}
+    for system, code in con.execute(
         "select code_system, code from value_set_codes where value_set = 'ino_procedure' "
         "order by all"
-    ).fetchall()
-    tests, params = [], {}
-    for i, (system, code) in enumerate(codes):
-        params[f"ino_{i}"] = code
-        if system == "CPT":
-            tests.append(f"hcpcs_code = $ino_{i}")
-        else:
-            tests.append(f"$ino_{i} in (*columns('^procedure_code_[0-9]+$'))")
-    return "(" + " or ".join(tests) + ")", params
+    ).fetchall():
+        codes.setdefault(system, []).append(code)
+    params: dict[str, str] = {}
+    by = {c.name: c for c in columns("claims")}
+    tests = [code_test(by["hcpcs_code"], codes["CPT"], params, types)] if "CPT" in codes else []
+    procedures = [c for c in by.values() if c.name.startswith("procedure_code_")]
+    for column in procedures if codes.get("ICD-10-PCS") else ():
+        tests.append(code_test(column, codes["ICD-10-PCS"], params, types))
+    return "(" + " or ".join(f"({t})" for t in tests) + ")", params
 
 
 def stage(con: duckdb.DuckDBPyConnection, files: dict[str, list[sources.SourceFile]]) -> None:
     """Register and stage every source; a CSV the reader cannot place stops with a sentence."""
+    con.execute(
+        "create or replace temp table staged_rows "
+        "(source varchar, source_file_index integer, n bigint)"
+    )
     for source in SOURCES:
         sources.register(con, files[source])
         try:
             with phase(f"ingest.stage_{source}"):
-                stage_source(con, source)
+                stage_source(con, source, any(sf.fmt == "csv" for sf in files[source]))
         except duckdb.InvalidInputException as e:
             raise lines.diagnose(source, files[source], str(e)) from None

@@ -9,6 +9,8 @@ The SQL is generated from the registry only: no input text reaches it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ino_audit.ingest.schema import Column, columns
 
 BOOL_TRUE = "('true', '1', 'y', 'yes', 't')"
@@ -97,6 +99,27 @@ def _raw(name: str) -> str:
     return f"nullif(trim({name}::varchar), '')"
 
 
+def text(name: str, types: dict[str, str] | None) -> str:
+    """Return a column as text: as is when the source already stores text, else cast."""
+    return name if (types or {}).get(name) == "VARCHAR" else f"{name}::varchar"
+
+
+def blank(name: str, types: dict[str, str] | None) -> str:
+    """Return a predicate: the column is null, empty or only spaces (what trim empties).
+
+    Same answer as `nullif(trim(x), '') is null`, but a value that does not start with a space
+    is settled by a prefix test, without trimming every value of the extract.
+    """
+    v = text(name, types)
+    return f"({v} is null or {v} = '' or (starts_with({v}, ' ') and trim({v}) = ''))"
+
+
+def padded(name: str, types: dict[str, str] | None) -> str:
+    """Return a predicate: the column's text has a leading or trailing space (trim changes it)."""
+    v = text(name, types)
+    return f"coalesce(starts_with({v}, ' ') or ends_with({v}, ' '), false)"
+
+
 def _native_expr(col: Column, types: dict[str, str]) -> str:
     """Return the cast of a column the source already types natively."""
     name = col.name
@@ -174,13 +197,14 @@ def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, 
     if col.type == "text":
         out.append(
             (
-                f"coalesce(contains({col.name}::varchar, chr(0)), false)",
+                f"coalesce(contains({text(col.name, types)}, chr(0)), false)",
                 col.name,
                 "value contains a NUL byte",
             )
         )
     if col.required:
-        out.append((f"{raw} is null", col.name, "required value is missing"))
+        missing = f"{col.name} is null" if native else blank(col.name, types)
+        out.append((missing, col.name, "required value is missing"))
     if col.type in TYPE_LABEL and not native:
         out.append(
             (
@@ -223,21 +247,20 @@ def _issue(column: str, reason: str) -> str:
     return f"{{'column': '{column}', 'reason': '{reason}'}}"
 
 
-def staging_sql(
-    source: str, types: dict[str, str] | None = None, only_ino_claims: bool = False
+def staging_select(
+    source: str, types: dict[str, str] | None = None, extra: Sequence[str] = (), rows: str = ""
 ) -> str:
-    """Return the `create view stg_<source>` statement for one source.
+    """Return the select that casts one source's rows (`rows`, default `src_<source>`).
 
     `types` (column -> DuckDB type of the source) lets natively typed Parquet columns skip the
     text round trip. `issues` is null for a clean row: the detailed list is only built for rows
-    where some check fails, so clean extracts pay one boolean test per check. With
-    `only_ino_claims` the temporary table `stg_claims_ino` keeps the lines of claims with an iNO
-    line, filtered on the raw key before any cast (the second, selective pass over the claims;
-    its statement takes the keys as the parameter $ino_keys).
+    where some check fails, so clean extracts pay one boolean test per check. `extra` adds
+    columns computed over the raw row (e.g. the first pass's iNO test).
     """
     cols = columns(source)
     typed = [f"{typed_expr(c, types)} as {c.name}" for c in cols]
     typed += [f for c in cols for f in flag_exprs(c, types)]
+    typed += extra
     conditions = [t for c in cols for t in checks(c, types)]
     by = {c.name: c for c in cols}
     for src, later, earlier, strict, reason in ORDER_CHECKS:
@@ -254,22 +277,32 @@ def staging_sql(
         f"case when {c} then {_issue(col, r)} end" for c, col, r in conditions
     )
     issues = f"case when {any_issue}\n    then list_filter([{detail}], lambda x: x is not null) end"
-    name, rows = f"stg_{source}", f"src_{source}"
-    if source == "claims" and not only_ino_claims:
-        # The key as written when trimming changed it, so the second pass can filter raw values.
-        typed.append(
-            f"nullif(claim_id::varchar, {typed_expr(by['claim_id'], types)}) as claim_id_raw"
-        )
-    kind = "view"
-    if only_ino_claims:
-        # The keys arrive as one bound list ($ino_keys) and are compared as written: the filter
-        # then runs inside the scan (the Parquet reader skips other lines early; a CSV is not
-        # buffered whole behind its row numbers, as a join on a key table would make it).
-        name, kind = "stg_claims_ino", "table"
-        rows = "(select * from src_claims where claim_id::varchar = any($ino_keys))"
     return (
-        f"create or replace temp {kind} {name} as\n"
-        f"select\n    source_file_index,\n    source_row,\n    "
+        "select\n    source_file_index,\n    source_row,\n    "
         + ",\n    ".join(typed)
-        + f",\n    {issues} as issues\nfrom {rows}"
+        + f",\n    {issues} as issues\nfrom {rows or 'src_' + source}"
+    )
+
+
+def staging_sql(source: str, types: dict[str, str] | None = None, extra: Sequence[str] = ()) -> str:
+    """Return the `create view stg_<source>` statement for one source."""
+    return f"create or replace temp view stg_{source} as\n" + staging_select(source, types, extra)
+
+
+def raw_key(types: dict[str, str] | None) -> str:
+    """Return the claim key as written when trimming changes it (else null), as `claim_id_raw`."""
+    v = text("claim_id", types)
+    return f"case when {padded('claim_id', types)} then {v} end as claim_id_raw"
+
+
+def second_pass_sql(types: dict[str, str] | None = None) -> str:
+    """Return the statement that keeps every line of the iNO claims in `stg_claims_ino`.
+
+    The keys arrive as one bound list ($ino_keys) and are compared as written, before any cast:
+    the filter then runs inside the scan (the Parquet reader skips other lines early; a CSV is
+    not buffered whole behind its row numbers, as a join on a key table would make it).
+    """
+    rows = "(select * from src_claims where claim_id::varchar = any($ino_keys))"
+    return "create or replace temp table stg_claims_ino as\n" + staging_select(
+        "claims", types, rows=rows
     )

@@ -70,7 +70,7 @@ def run_validation(
         # The tables are replaced: an audit on this database must ingest and evaluate again.
         fingerprint.record(s.con, "load", None)
         fingerprint.record(s.con, "evaluate", None)
-        s.quality = stages.ingest_and_start_checks(s.con, inputs, {})
+        s.quality = stages.ingest_and_start_checks(s.con, inputs, dict)
         stages.finish_checks(s)
         folder, docs, error = results.write_files(s.con, out, run_id)
         safe_io.write_csv(s.con, read_sql("outputs/quarantine_csv.sql"), out / "quarantine.csv")

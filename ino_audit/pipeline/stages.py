@@ -14,6 +14,7 @@ since it last finished in this database is not redone (content fingerprints, run
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,18 +31,22 @@ from ino_audit.quality import blocking, collect, frames, results
 from ino_audit.quality.suites import SUITE_TABLES
 
 
-def hash_inputs(s: Session) -> None:
-    """Resolve the input files and hash their content into the load fingerprint."""
+def start_hashing(s: Session) -> fingerprint.Hashing:
+    """Resolve the input files and start hashing their content (background thread)."""
     s.files = [
-        {
-            "source": source,
-            "path": str(path),
-            "bytes": path.stat().st_size,
-            "sha256": fingerprint.file_sha256(path),
-        }
+        {"source": source, "path": str(path), "bytes": path.stat().st_size}
         for source, pattern in s.cfg.inputs().items()
         for path in sources.resolve(source, pattern)
     ]
+    return fingerprint.Hashing([Path(f["path"]) for f in s.files])
+
+
+def hashed(s: Session, hashing: fingerprint.Hashing) -> None:
+    """Wait for the input hashes; set each file's SHA-256 and the load fingerprint."""
+    with profiling.phase("ingest.hash_inputs"):
+        hashes = hashing.result()
+    for f in s.files:
+        f["sha256"] = hashes[f["path"]]
     # Paths count too: quarantine.csv and dq_findings.csv name the file each row came from.
     s.load_fingerprint = fingerprint.combine(
         fingerprint.code_version(), *((f["path"], f["sha256"]) for f in s.files)
@@ -70,7 +75,7 @@ def expectations(
 def ingest_extracts(
     con: duckdb.DuckDBPyConnection,
     inputs: dict[str, str],
-    hashes: dict[str, str],
+    hashes: Callable[[], dict[str, str]],
     as_of: datetime,
     folder: Path,
 ) -> dict[str, frames.Frame]:
@@ -85,14 +90,22 @@ def ingest_extracts(
         with profiling.phase("ingest.rows_and_batches"):
             quarantine.csv_rejects(con, files)
             publish.source_rows(con)
-            publish.batches(con, files, hashes)
+            with profiling.phase("ingest.hash_wait"):
+                known = hashes()
+            publish.batches(con, files, known)
         written = expectations(con, as_of, folder)
         publish.load_stats(con)
     return written
 
 
-def ingest_and_start_checks(con: duckdb.DuckDBPyConnection, inputs, hashes) -> collect.Pending:
-    """Ingest the extracts and start Great Expectations on their frames (helper process)."""
+def ingest_and_start_checks(
+    con: duckdb.DuckDBPyConnection, inputs: dict[str, str], hashes: Callable[[], dict[str, str]]
+) -> collect.Pending:
+    """Ingest the extracts and start Great Expectations on their frames (helper process).
+
+    `hashes` returns the input files' SHA-256 by path when the load batches are recorded (a file
+    it does not name is hashed then).
+    """
     as_of = datetime.now(UTC).replace(tzinfo=None)
     folder = frames.new_folder(con)
     try:
@@ -104,19 +117,24 @@ def ingest_and_start_checks(con: duckdb.DuckDBPyConnection, inputs, hashes) -> c
 
 
 def ingest(s: Session) -> None:
-    """Ingest the extracts (skipped when this load's ingest and checks are recorded)."""
+    """Ingest the extracts (skipped when this load's ingest and checks are recorded).
+
+    A database with a recorded load may resume it, so it waits for the input hashes first; a
+    fresh one stages the extracts while they are hashed.
+    """
     workers.warm("great_expectations")  # the helper imports GX while the extracts are staged
     codesets.ensure_codesets(s.con)
-    with profiling.phase("ingest.hash_inputs"):
-        hash_inputs(s)
-    key = s.load_fingerprint
-    if fingerprint.recorded(s.con, "load") == key and collect.validated(s.con, key):
-        s.skipped.append("ingest")
-        return
+    hashing = start_hashing(s)
+    recorded = fingerprint.recorded(s.con, "load")
+    if recorded is not None:
+        hashed(s, hashing)
+        if recorded == s.load_fingerprint and collect.validated(s.con, recorded):
+            s.skipped.append("ingest")
+            return
     fingerprint.record(s.con, "load", None)
-    hashes = {f["path"]: f["sha256"] for f in s.files}
-    s.quality = ingest_and_start_checks(s.con, s.cfg.inputs(), hashes)
-    fingerprint.record(s.con, "load", key)
+    s.quality = ingest_and_start_checks(s.con, s.cfg.inputs(), hashing.result)
+    hashed(s, hashing)
+    fingerprint.record(s.con, "load", s.load_fingerprint)
 
 
 def install_policy(con: duckdb.DuckDBPyConnection, cfg: AuditConfig) -> policy.Policy:

@@ -5,13 +5,7 @@ create or replace table load_batches as
 with
 
 indexed as (
-    select 'claims' as source, source_file_index, count(*) as n
-    from index_claims
-    group by all
-    union all
-    select 'encounters', source_file_index, count(*) from index_encounters group by all
-    union all
-    select 'members', source_file_index, count(*) from index_members group by all
+    select source, source_file_index, n from staged_rows
 ),
 
 rejected as (

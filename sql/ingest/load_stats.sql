@@ -10,11 +10,7 @@ create or replace table load_stats as
 with
 
 indexed as (
-    select 'claims' as source, count(*) as n from index_claims
-    union all
-    select 'encounters', count(*) from index_encounters
-    union all
-    select 'members', count(*) from index_members
+    select source, sum(n) as n from staged_rows group by source
 ),
 
 rejected as (

@@ -1,11 +1,12 @@
 -- Later copies of a source's key (first copy by file and row wins) whose values conflict.
--- Template: {source}, {key}, {scope} and {conflict} are filled from load.py's constants, never
--- input. {scope} limits the rows checked (claims: the lines of iNO claims).
+-- Template: {source}, {table}, {key} and {conflict} are filled from ino_audit/ingest/quarantine.py's
+-- constants, never input. {table} holds the rows checked (claims: every line of the iNO claims,
+-- from the second pass).
 insert into quarantine_raw
 with
 
 indexed as (
-    select * from index_{source} where issues is null and {scope}
+    select * from {table} where issues is null
 ),
 
 repeated_keys as (
