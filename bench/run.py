@@ -224,23 +224,60 @@ def other_python(python: str, work: Path) -> Cli:
 def out_of_core(
     cli: Cli, n: int, memory_limit: str, data_root: Path, seed: int, work: Path
 ) -> list[str]:
-    """Audit n Parquet lines once under a DuckDB memory limit; return the report's section."""
+    """Audit n Parquet lines once (under a DuckDB memory limit if given); return the section."""
     folder = dataset(n, "parquet", data_root, seed)
-    run = run_audit(cli, folder, "parquet", work, "--memory-limit", memory_limit)
+    extra = ("--memory-limit", memory_limit) if memory_limit else ()
+    run = run_audit(cli, folder, "parquet", work, *extra)
     m, summary = run.measure, run.summary
     size = sum(f.stat().st_size for f in folder.glob("*.parquet")) / 2**30
+    limit = f"`--memory-limit {memory_limit}`" if memory_limit else "DuckDB's default memory limit"
     return [
         "",
-        f"## Out of core: {label(n)} lines",
+        f"## Scale: {label(n)} lines",
         "",
-        f"`ino-audit audit --memory-limit {memory_limit}` on {label(n)} generated Parquet lines "
+        f"`ino-audit audit` with {limit} on {label(n)} generated Parquet lines "
         f"({size:.1f} GiB of Parquet, {summary['ino_claims']:,} iNO claims): {m.seconds:.1f} s, "
         f"peak RSS {m.peak_mib:,.0f} MiB (audit process "
         f"{summary.get('process_peak_mib') or 0:,.0f} MiB, helper "
         f"{summary.get('helper_peak_mib') or 0:,.0f} MiB), label agreement "
-        f"{run.agreement:.2%}. DuckDB spills what exceeds the limit to "
-        "`<db>.tmp/` beside the database.",
+        f"{run.agreement:.2%}. Phases over 1 s: "
+        + ", ".join(
+            f"{k} {v:.1f} s"
+            for k, v in sorted(summary.get("profile_seconds", {}).items(), key=lambda x: -x[1])
+            if v >= 1
+        )
+        + ". DuckDB spills what exceeds its limit to `<db>.tmp/` beside the database.",
     ]
+
+
+def partitioned(cli: Cli, n: int, data_root: Path, seed: int, work: Path, repeat: int) -> list[str]:
+    """Time the Prefect flow in one process and on 2 local Dask workers; return the section."""
+    folder = dataset(n, "parquet", data_root, seed)
+    variants = {
+        "audit, no Prefect": (),
+        "Prefect flow, one process": ("--prefect",),
+        "Prefect flow, `--partitions 2` (2 local Dask workers)": ("--prefect", "--partitions", "2"),
+    }
+    runs: dict[str, list[AuditRun]] = {k: [] for k in variants}
+    for _ in range(repeat):
+        for name, extra in variants.items():
+            runs[name].append(run_audit(cli, folder, "parquet", work, *extra))
+    lines = [
+        "",
+        f"## Partitioned evaluation: {label(n)} Parquet lines",
+        "",
+        "Each variant a fresh process, output folder and database; Prefect's temporary local "
+        "server is started by each flow run (no `PREFECT_API_URL`), a cost the plain audit does "
+        f"not pay. Median of {repeat}.",
+        "",
+        "| variant | wall s | peak RSS MiB | agreement |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, rs in runs.items():
+        m = median([r.measure for r in rs])
+        agree = min(r.agreement for r in rs)
+        lines.append(f"| {name} | {m.seconds:.1f} | {m.peak_mib:,.0f} | {agree:.2%} |")
+    return lines
 
 
 def agreement(folder: Path, out: Path) -> float:
@@ -318,8 +355,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=BENCH / "data")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pandas-lines", default="1M", help="size for the row-wise baseline")
-    ap.add_argument("--large", help="also audit this many Parquet lines under --memory-limit")
-    ap.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit for --large")
+    ap.add_argument("--large", help="also audit this many Parquet lines once (peak RSS)")
+    ap.add_argument("--memory-limit", default="", help="DuckDB memory limit for --large")
+    ap.add_argument("--dask", help="also time the partitioned flow at this many Parquet lines")
     ap.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     ap.add_argument(
         "--repeat", type=int, default=1, help="runs of each floor and audit; the median counts"
@@ -336,6 +374,10 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [parse_size(s) for s in args.lines.split(",")]
     work = Path(tempfile.mkdtemp(prefix="ino-bench-"))
+    # Prefect's temporary server (the --dask section) keeps its database here, set up once.
+    os.environ.setdefault("PREFECT_HOME", str(work / "prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     try:
         clis = [this_checkout()]
         if args.compare_ref:
@@ -352,6 +394,12 @@ def main() -> None:
                 shown = {k: (v.__dict__ if isinstance(v, Measure) else v) for k, v in row.items()}
                 print(json.dumps(shown), flush=True)
         text = report(results, machine(), " ".join(sys.argv[1:]), args.repeat, clis)
+        if args.dask:
+            run_audit(clis[0], SAMPLE, "csv", work, "--prefect")  # Prefect's first start-up
+            section = partitioned(
+                clis[0], parse_size(args.dask), args.data, args.seed, work, args.repeat
+            )
+            text += "\n".join(section) + "\n"
         if args.large:
             large = parse_size(args.large)
             section = out_of_core(clis[0], large, args.memory_limit, args.data, args.seed, work)
