@@ -15,7 +15,7 @@ Design:
   and each block is split into claims by a drawn size pattern; the iNO claims are spread over
   the blocks. Every field is a function of the claim number, and the blocks are staged in claim
   order, so 10 M lines stream through one COPY in claim order (no sort, no join per line) within
-  a fixed memory limit.
+  a memory limit of 1 GB per 20 M lines (the build steps' tables grow with the claims).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ FORMATS = {
 # member ids have 7 digits (about 1 member per 18 claim lines)
 MAX_CLAIM_LINES = 100_000_000
 THREADS = 2
-MEMORY_LIMIT = "1GB"
+# DuckDB memory for the build steps: 1 GB per 20 M lines, at least 1 GB (100 M lines: 5 GB).
+LINES_PER_GB = 20_000_000
 # gen_stream rows (blocks of 12 lines) per staged row group: the unit COPY keeps in order
 STREAM_ROW_GROUP = 2048
 _PARAMETER = re.compile(r"\$([a-z_]+)")
@@ -66,7 +67,7 @@ def generate(out_dir: Path, claim_lines: int, fmt: str = "csv", seed: int = 7) -
             "seed_dir": str(SEED_DIR),
             "stream_path": str(Path(spill) / "stream.parquet"),
         }
-        con = _connect(Path(spill))
+        con = _connect(Path(spill), f"{max(1, -(-claim_lines // LINES_PER_GB))}GB")
         try:
             for step in sorted(SQL_DIR.glob("[0-9][0-9]_*.sql")):
                 for statement in _statements(step.read_text()):
@@ -86,12 +87,12 @@ def generate(out_dir: Path, claim_lines: int, fmt: str = "csv", seed: int = 7) -
             con.close()
 
 
-def _connect(spill_dir: Path) -> duckdb.DuckDBPyConnection:
+def _connect(spill_dir: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
     """Open an in-memory DuckDB with bounded threads, memory and a private spill folder."""
     con = duckdb.connect(
         config={
             "threads": THREADS,
-            "memory_limit": MEMORY_LIMIT,
+            "memory_limit": memory_limit,
             "temp_directory": str(spill_dir),
             "preserve_insertion_order": True,
         }
