@@ -1,7 +1,8 @@
 """The reviewer's workbook, cases.xlsx: cases to work, all findings, providers and run facts.
 
-Every text cell is written with `write_string` (and the workbook is opened with
-strings_to_formulas/urls/numbers off: safe_io.XLSX_TEXT_OPTIONS, the workbook's half of the
+Every text cell is an in-line string cell (the table rows through xlsx_rows, which writes what
+xlsxwriter's write_string writes, other text through write_string), and the workbook is opened
+with strings_to_formulas/urls/numbers off (safe_io.XLSX_TEXT_OPTIONS, the workbook's half of the
 formula guard), so an id or message that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 return stays text and is never a formula. The file is written under a hidden temporary name
 beside its target (xlsxwriter's own temporary files in the run's work folder, never the system
@@ -24,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from ino_audit.infra import safe_io
 from ino_audit.infra.sqlfiles import read_sql
 from ino_audit.outputs import review_columns as review
+from ino_audit.outputs import review_digest, xlsx_rows
 
 MAX_ROWS = 1_048_575  # Excel's row limit minus the header row
 WIDTH_SAMPLE = 500
@@ -62,7 +64,7 @@ SHEETS = (
     ("Providers", "reports/providers.sql"),
     ("Review by rule", "reports/review_by_rule.sql"),
 )
-Writer = Callable[[Worksheet, int, int, Any], Any]
+EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()  # serial number 0 in the 1900 date system
 
 
 def label(column: str) -> str:
@@ -114,16 +116,28 @@ def kind(column: str, sql_type: str) -> str:
     return "wrap" if column in WRAPPED else "text"
 
 
-def writer(k: str, fmt: dict[str, Any]) -> Writer:
-    """Return the cell writer for a column kind (text always through write_string)."""
-    base, f = k.removeprefix("input_"), fmt.get(k)  # input_*: reviewer cells, unlocked
+def cell_kind(k: str) -> str:
+    """Return how a column's cells are written: string (every text kind), boolean or number."""
+    base = k.removeprefix("input_")
+    return "string" if base in ("text", "wrap") else "boolean" if base == "bool" else "number"
+
+
+def excel_date(d: dt.date) -> float:
+    """Return a date as Excel's serial number, as xlsxwriter computes it (1900 leap bug kept)."""
+    days = d.toordinal() - EXCEL_EPOCH
+    return float(days + 1 if days > 59 else days)
+
+
+def converter(ws: Worksheet, k: str, sql_type: str) -> Callable[[Any], Any] | None:
+    """Return how a column's fetched values become the cell's value (None: as fetched)."""
+    base, t = k.removeprefix("input_"), sql_type.upper()
     if base in ("text", "wrap"):
-        return lambda ws, r, c, v: ws.write_string(r, c, str(v), f)
-    if base == "date":
-        return lambda ws, r, c, v: ws.write_datetime(r, c, v, f)
+        return None if t == "VARCHAR" else str
+    if base == "date":  # a number in a date format
+        return excel_date if t == "DATE" else ws._convert_date_time
     if base == "bool":
-        return lambda ws, r, c, v: ws.write_boolean(r, c, bool(v))
-    return lambda ws, r, c, v: ws.write_number(r, c, float(v), f)
+        return None if t == "BOOLEAN" else bool
+    return float if t.startswith("DECIMAL") else None  # ints and doubles are written as is
 
 
 def width(column: str, k: str, values: Sequence[Any]) -> float:
@@ -143,15 +157,14 @@ def write_table(
     rows: list[tuple],
     fmt: dict,
     inputs: Sequence[str] = (),
-) -> int:
-    """Write one sheet: header, rows, frozen header, autofilter, widths; return rows written.
+) -> list[xlsx_rows.Column]:
+    """Write one sheet: header, rows, frozen header, autofilter, widths; return its columns.
 
     With `inputs`, those columns are the reviewer's (unlocked, validated) and the sheet is
     protected, so every other cell stays as written.
     """
     ws = wb.add_worksheet(name)
     kinds = [("input_" if c in inputs else "") + kind(c, t) for c, t in columns]
-    writers = [writer(k, fmt) for k in kinds]
     rows = rows[:MAX_ROWS]
     sample = rows[:WIDTH_SAMPLE]
     for c, ((column, _), k) in enumerate(zip(columns, kinds, strict=True)):
@@ -164,14 +177,28 @@ def write_table(
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     for c, (column, _) in enumerate(columns):
         ws.write_string(0, c, label(column), fmt["header"])
-    blanks = [fmt[k] if k.startswith("input_") else None for k in kinds]
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            if value is not None:
-                writers[c](ws, r, c, value)
-            elif blanks[c] is not None:  # an empty reviewer cell, written so it stays unlocked
-                ws.write_blank(r, c, None, blanks[c])
-    return len(rows)
+    return write_rows(ws, rows, kinds, [t for _, t in columns], fmt)
+
+
+def write_rows(
+    ws: Worksheet, rows: list[tuple], kinds: list[str], types: list[str], fmt: dict
+) -> list[xlsx_rows.Column]:
+    """Write the body rows from row 1, column by column (xlsx_rows); return the columns."""
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in kinds]
+    columns = [column(ws, v, k, t, fmt) for v, k, t in zip(values, kinds, types, strict=True)]
+    xlsx_rows.write_rows(ws, 1, columns)
+    return columns
+
+
+def column(
+    ws: Worksheet, values: Sequence[Any], k: str, sql_type: str, fmt: dict
+) -> xlsx_rows.Column:
+    """Return one column's cells: values converted, format, empty reviewer cells kept."""
+    f = converter(ws, k, sql_type)
+    if f is not None:
+        values = [None if v is None else f(v) for v in values]
+    unlocked = k.startswith("input_")  # an empty reviewer cell is written so it stays unlocked
+    return xlsx_rows.Column(values, cell_kind(k), None if k == "bool" else fmt[k], unlocked)
 
 
 def protect_inputs(ws: Worksheet, names: list[str], n_rows: int, inputs: Sequence[str]) -> None:
@@ -220,6 +247,14 @@ def open_workbook(path: Path, tmpdir: Path | None = None) -> Workbook:
     return xlsxwriter.Workbook(str(path), options)
 
 
+def protected_columns(
+    columns: list[tuple[str, str]], written: list[xlsx_rows.Column], inputs: Sequence[str]
+) -> tuple[list[str], list[xlsx_rows.Column]]:
+    """Return the names and cells of a sheet's columns outside the reviewer's inputs."""
+    kept = [(c, w) for (c, _), w in zip(columns, written, strict=True) if c not in inputs]
+    return [c for c, _ in kept], [w for _, w in kept]
+
+
 @dataclass
 class Draft:
     """A workbook whose table sheets are written; the run-facts sheet and closing come later."""
@@ -237,18 +272,17 @@ def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
     wb = open_workbook(tmp, safe_io.work_dir(path.parent))
     fmt = formats(wb)
     notes = []
-    cases: tuple[list, list] = ([], [])
+    protected: tuple[list[str], list[xlsx_rows.Column]] = ([], [])
     for sheet, sql in SHEETS:
         columns, rows = query(con, sql)
         inputs = review.INPUT_COLUMNS if sheet == review.CASES_SHEET else ()
         written = write_table(wb, sheet, columns, rows, fmt, inputs)
-        if written < len(rows):
-            notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
+        if len(rows) > MAX_ROWS:
+            notes.append((f"{sheet} sheet truncated", f"first {MAX_ROWS:,} of {len(rows):,} rows"))
         if inputs:
-            cases = (columns, rows)
-    # The very hidden copy of the Cases sheet review import compares protected cells with.
-    write_table(wb, review.WRITTEN_SHEET, *cases, fmt)
-    wb.get_worksheet_by_name(review.WRITTEN_SHEET).very_hidden()
+            protected = protected_columns(columns, written, inputs)
+    # The very hidden sheet review import checks the protected Cases cells with.
+    review_digest.write_sheet(wb, *protected)
     return Draft(wb, fmt, path, notes, tmp)
 
 

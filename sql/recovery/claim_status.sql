@@ -58,15 +58,6 @@ params as (
     select * from recovery_params
 ),
 
-member_plans as (
-    select
-        member_id,
-        first(line_of_business order by source_file_index, source_row) as line_of_business,
-        first(state order by source_file_index, source_row) as state
-    from members
-    group by member_id
-),
-
 providers as (
     select claim_id, min(provider_id) as provider_id
     from claim_providers
@@ -89,6 +80,24 @@ in_scope as (
     select claim_id from determinations where determination <> 'supported'
     union
     select claim_id from decisions
+),
+
+-- Only the members of the claims in scope: the plan of every member of the extract is not
+-- needed and costs most of the view on a large one.
+scoped_members as (
+    select distinct claims.member_id
+    from claims
+    semi join in_scope using (claim_id)
+),
+
+member_plans as (
+    select
+        member_id,
+        first(line_of_business order by source_file_index, source_row) as line_of_business,
+        first(state order by source_file_index, source_row) as state
+    from members
+    semi join scoped_members using (member_id)
+    group by member_id
 ),
 
 windows as (
