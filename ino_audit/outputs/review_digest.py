@@ -44,8 +44,8 @@ def checksums(texts: Sequence[str]) -> list[str]:
 
 
 def checksum(text: str) -> str:
-    """Return one cell text's checksum (as checksums does)."""
-    return f"{zlib.crc32(text.encode('utf-8', 'surrogatepass')):08x}"
+    """Return one cell text's checksum."""
+    return checksums([text])[0]
 
 
 def unescape(text: str) -> str:
