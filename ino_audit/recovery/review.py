@@ -96,23 +96,18 @@ def protected_cells(
     ]
 
 
-def serial(value: dt.date) -> float:
-    """Return the number a date cell holds (openpyxl reads it as a datetime)."""
-    from openpyxl.utils.datetime import to_excel
-
-    return float(to_excel(value))
-
-
 def cell_sum(value: Any) -> str:
     """Return the checksum of a cell as read, as review_digest took it of the cell as written."""
+    from openpyxl.utils.datetime import to_excel
+
     if value is None:
         return review_digest.checksum("")
     if isinstance(value, str):
         return review_digest.checksum(review_digest.unescape(value).strip())
     if isinstance(value, bool):
         return review_digest.checksum(str(value))
-    if isinstance(value, dt.date):  # a number in a date format (datetimes included)
-        return review_digest.checksum(review_digest.number_text(serial(value)))
+    if isinstance(value, dt.date | dt.datetime):  # a number in a date format
+        return review_digest.checksum(review_digest.number_text(to_excel(value)))
     if isinstance(value, int | float):
         return review_digest.checksum(review_digest.number_text(value))
     return review_digest.checksum(str(value).strip())
@@ -125,10 +120,12 @@ def written_cells(ws: Any) -> tuple[Cells, bool]:
     earlier version holds a copy of the Cases sheet instead, compared as text.
     """
     rows = ws.iter_rows(values_only=True)
-    first: tuple = next(rows, ())
-    if first[:1] != (review_digest.HEADER,):
-        return protected_cells(*sheet_rows(ws)), False
-    names = str(first[1] or "").split() if len(first) > 1 else []
+    first = next(rows, ())
+    if not first or first[0] != review_digest.HEADER:
+        header = [column_name(h) for h in first]
+        body = [(n, r) for n, r in enumerate(rows, start=2) if any(v is not None for v in r)]
+        return protected_cells(header, body), False
+    names = str(first[1] or "").split()
     return [
         (n, name, sums)
         for n, row in enumerate(rows, start=2)
