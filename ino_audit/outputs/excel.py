@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from ino_audit.infra import safe_io
 from ino_audit.infra.sqlfiles import read_sql
 from ino_audit.outputs import review_columns as review
-from ino_audit.outputs import review_digest, xlsx_rows
+from ino_audit.outputs import xlsx_rows
 
 MAX_ROWS = 1_048_575  # Excel's row limit minus the header row
 WIDTH_SAMPLE = 500
@@ -157,8 +157,8 @@ def write_table(
     rows: list[tuple],
     fmt: dict,
     inputs: Sequence[str] = (),
-) -> list[xlsx_rows.Column]:
-    """Write one sheet: header, rows, frozen header, autofilter, widths; return its columns.
+) -> int:
+    """Write one sheet: header, rows, frozen header, autofilter, widths; return rows written.
 
     With `inputs`, those columns are the reviewer's (unlocked, validated) and the sheet is
     protected, so every other cell stays as written.
@@ -177,17 +177,17 @@ def write_table(
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     for c, (column, _) in enumerate(columns):
         ws.write_string(0, c, label(column), fmt["header"])
-    return write_rows(ws, rows, kinds, [t for _, t in columns], fmt)
+    write_rows(ws, rows, kinds, [t for _, t in columns], fmt)
+    return len(rows)
 
 
 def write_rows(
     ws: Worksheet, rows: list[tuple], kinds: list[str], types: list[str], fmt: dict
-) -> list[xlsx_rows.Column]:
-    """Write the body rows from row 1, column by column (xlsx_rows); return the columns."""
+) -> None:
+    """Write the body rows from row 1, column by column (xlsx_rows)."""
     values = list(zip(*rows, strict=True)) if rows else [() for _ in kinds]
     columns = [column(ws, v, k, t, fmt) for v, k, t in zip(values, kinds, types, strict=True)]
     xlsx_rows.write_rows(ws, 1, columns)
-    return columns
 
 
 def column(
@@ -247,14 +247,6 @@ def open_workbook(path: Path, tmpdir: Path | None = None) -> Workbook:
     return xlsxwriter.Workbook(str(path), options)
 
 
-def protected_columns(
-    columns: list[tuple[str, str]], written: list[xlsx_rows.Column], inputs: Sequence[str]
-) -> tuple[list[str], list[xlsx_rows.Column]]:
-    """Return the names and cells of a sheet's columns outside the reviewer's inputs."""
-    kept = [(c, w) for (c, _), w in zip(columns, written, strict=True) if c not in inputs]
-    return [c for c, _ in kept], [w for _, w in kept]
-
-
 @dataclass
 class Draft:
     """A workbook whose table sheets are written; the run-facts sheet and closing come later."""
@@ -272,17 +264,18 @@ def draft_workbook(con: duckdb.DuckDBPyConnection, path: Path) -> Draft:
     wb = open_workbook(tmp, safe_io.work_dir(path.parent))
     fmt = formats(wb)
     notes = []
-    protected: tuple[list[str], list[xlsx_rows.Column]] = ([], [])
+    cases: tuple[list, list] = ([], [])
     for sheet, sql in SHEETS:
         columns, rows = query(con, sql)
         inputs = review.INPUT_COLUMNS if sheet == review.CASES_SHEET else ()
         written = write_table(wb, sheet, columns, rows, fmt, inputs)
-        if len(rows) > MAX_ROWS:
-            notes.append((f"{sheet} sheet truncated", f"first {MAX_ROWS:,} of {len(rows):,} rows"))
+        if written < len(rows):
+            notes.append((f"{sheet} sheet truncated", f"first {written:,} of {len(rows):,} rows"))
         if inputs:
-            protected = protected_columns(columns, written, inputs)
-    # The very hidden sheet review import checks the protected Cases cells with.
-    review_digest.write_sheet(wb, *protected)
+            cases = (columns, rows)
+    # The very hidden copy of the Cases sheet review import compares protected cells with.
+    write_table(wb, review.WRITTEN_SHEET, *cases, fmt)
+    wb.get_worksheet_by_name(review.WRITTEN_SHEET).very_hidden()
     return Draft(wb, fmt, path, notes, tmp)
 
 

@@ -9,9 +9,8 @@ DISPOSITIONS = ("upheld", "overturned", "partial", "records_not_received")
 INPUT_COLUMNS = ("disposition", "reviewed_overpayment", "reviewer", "reviewed_on", "note")
 CSV_COLUMNS = ("claim_id", *INPUT_COLUMNS)
 CASES_SHEET = "Cases"
-# A very hidden sheet of checksums of the Cases sheet's protected cells as the audit wrote them
-# (review_digest): import compares the protected cells with it, so an edited claim id, amount or
-# rule list is refused with the column named.
+# A very hidden copy of the Cases sheet as the audit wrote it: import compares the protected
+# cells with it, so an edited claim id, amount or rule list is refused with the column named.
 WRITTEN_SHEET = "Cases as written"
 
 VALIDATIONS: dict[str, dict[str, Any]] = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import getpass
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from ino_audit.infra import fingerprint, safe_io
 from ino_audit.infra.db import transaction
 from ino_audit.infra.errors import AuditError
 from ino_audit.infra.sqlfiles import read_sql
-from ino_audit.outputs import excel, review_digest
+from ino_audit.outputs import excel
 from ino_audit.outputs.review_columns import (
     CASES_SHEET,
     CSV_COLUMNS,
@@ -84,58 +83,18 @@ def sheet_rows(ws: Any) -> tuple[list[str], list[tuple[int, tuple]]]:
     return header, body
 
 
-def protected_cells(
-    header: list[str], body: list[tuple[int, tuple]], value: Callable[[Any], str] = text
-) -> Cells:
-    """Return every cell outside the input columns as (row, column, text or checksum)."""
+def protected_cells(header: list[str], body: list[tuple[int, tuple]]) -> Cells:
+    """Return every cell outside the input columns as (row, column, text)."""
     return [
-        (n, name, value(v))
+        (n, name, text(v))
         for n, row in body
         for name, v in zip(header, row, strict=False)
         if name not in INPUT_COLUMNS and name
     ]
 
 
-def cell_sum(value: Any) -> str:
-    """Return the checksum of a cell as read, as review_digest took it of the cell as written."""
-    from openpyxl.utils.datetime import to_excel
-
-    if value is None:
-        return review_digest.checksum("")
-    if isinstance(value, str):
-        return review_digest.checksum(review_digest.unescape(value).strip())
-    if isinstance(value, bool):
-        return review_digest.checksum(str(value))
-    if isinstance(value, dt.date | dt.datetime):  # a number in a date format
-        return review_digest.checksum(review_digest.number_text(to_excel(value)))
-    if isinstance(value, int | float):
-        return review_digest.checksum(review_digest.number_text(value))
-    return review_digest.checksum(str(value).strip())
-
-
-def written_cells(ws: Any) -> tuple[Cells, bool]:
-    """Return the protected cells the audit wrote, and whether they are checksums.
-
-    The hidden sheet holds a checksum per protected cell (review_digest); a workbook of an
-    earlier version holds a copy of the Cases sheet instead, compared as text.
-    """
-    rows = ws.iter_rows(values_only=True)
-    first = next(rows, ())
-    if not first or first[0] != review_digest.HEADER:
-        header = [column_name(h) for h in first]
-        body = [(n, r) for n, r in enumerate(rows, start=2) if any(v is not None for v in r)]
-        return protected_cells(header, body), False
-    names = str(first[1] or "").split()
-    return [
-        (n, name, sums)
-        for n, row in enumerate(rows, start=2)
-        if row and row[0]
-        for name, sums in zip(names, str(row[0]).split(), strict=False)
-    ], True
-
-
 def read_workbook(path: Path) -> Staged:
-    """Read the Cases sheet of a filled cases.xlsx and the hidden checksums the audit wrote."""
+    """Read the Cases sheet of a filled cases.xlsx and the hidden copy the audit wrote."""
     from openpyxl import load_workbook
 
     try:
@@ -156,10 +115,10 @@ def read_workbook(path: Path) -> Staged:
             {"source_row": n, **{c: text(row[header.index(c)]) for c in CSV_COLUMNS}}
             for n, row in body
         ]
-        written, summed = (
-            written_cells(wb[WRITTEN_SHEET]) if WRITTEN_SHEET in wb.sheetnames else ([], False)
-        )
-        cells = protected_cells(header, body, cell_sum if summed else text) if written else []
+        written: Cells = []
+        if WRITTEN_SHEET in wb.sheetnames:
+            written = protected_cells(*sheet_rows(wb[WRITTEN_SHEET]))
+        cells = protected_cells(header, body) if written else []
     finally:
         wb.close()
     return Staged(rows, cells, written, row_word=f"{CASES_SHEET} row")

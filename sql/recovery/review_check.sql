@@ -1,8 +1,7 @@
 -- Check each imported review row (review_staged, all text) against the audit: a refusal reason
 -- per failed check, joined by '; ' (empty = accepted). Rows without any decision are skipped.
--- Protected workbook columns are compared with the hidden sheet written by the audit
--- (review_written_cells vs review_staged_cells, both long: row, column, value; the values are
--- checksums, or text for a workbook of a version that wrote a copy of the Cases sheet).
+-- Protected workbook columns are compared with the hidden copy written by the audit
+-- (review_written_cells vs review_staged_cells, both long: row, column, value).
 -- A row counts when any of its input columns is filled or a protected cell was edited. An empty
 -- reviewer is recorded as the user who imports the file ($imported_by).
 create or replace temp table review_checked as
