@@ -16,14 +16,7 @@ from ino_audit.infra.profiling import phase
 from ino_audit.infra.sqlfiles import read_sql, run_sql_file
 from ino_audit.ingest import lines, sources
 from ino_audit.ingest.schema import SOURCES, Column, columns
-from ino_audit.ingest.staging import (
-    raw_key,
-    second_pass_sql,
-    staging_select,
-    staging_sql,
-    text,
-    typed_expr,
-)
+from ino_audit.ingest.staging import padded, staging_select, staging_sql, text, typed_expr
 
 
 def stage_source(con: duckdb.DuckDBPyConnection, source: str, every_line: bool = False) -> None:
@@ -61,6 +54,25 @@ def stage_claims(con: duckdb.DuckDBPyConnection, types: dict[str, str], every_li
     keys = [k for (k,) in con.execute("select key from ino_claim_keys").fetchall()]
     with phase("ingest.second_pass"):
         con.execute(second_pass_sql(types), {"ino_keys": keys})
+
+
+def raw_key(types: dict[str, str] | None) -> str:
+    """Return the claim key as written when trimming changes it (else null), as `claim_id_raw`."""
+    v = text("claim_id", types)
+    return f"case when {padded('claim_id', types)} then {v} end as claim_id_raw"
+
+
+def second_pass_sql(types: dict[str, str] | None = None) -> str:
+    """Return the statement that keeps every line of the iNO claims in `stg_claims_ino`.
+
+    The keys arrive as one bound list ($ino_keys) and are compared as written, before any cast:
+    the filter then runs inside the scan (the Parquet reader skips other lines early; a CSV is
+    not buffered whole behind its row numbers, as a join on a key table would make it).
+    """
+    rows = "(select * from src_claims where claim_id::varchar = any($ino_keys))"
+    return "create or replace temp table stg_claims_ino as\n" + staging_select(
+        "claims", types, rows=rows
+    )
 
 
 def code_test(

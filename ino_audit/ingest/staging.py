@@ -287,22 +287,3 @@ def staging_select(
 def staging_sql(source: str, types: dict[str, str] | None = None, extra: Sequence[str] = ()) -> str:
     """Return the `create view stg_<source>` statement for one source."""
     return f"create or replace temp view stg_{source} as\n" + staging_select(source, types, extra)
-
-
-def raw_key(types: dict[str, str] | None) -> str:
-    """Return the claim key as written when trimming changes it (else null), as `claim_id_raw`."""
-    v = text("claim_id", types)
-    return f"case when {padded('claim_id', types)} then {v} end as claim_id_raw"
-
-
-def second_pass_sql(types: dict[str, str] | None = None) -> str:
-    """Return the statement that keeps every line of the iNO claims in `stg_claims_ino`.
-
-    The keys arrive as one bound list ($ino_keys) and are compared as written, before any cast:
-    the filter then runs inside the scan (the Parquet reader skips other lines early; a CSV is
-    not buffered whole behind its row numbers, as a join on a key table would make it).
-    """
-    rows = "(select * from src_claims where claim_id::varchar = any($ino_keys))"
-    return "create or replace temp table stg_claims_ino as\n" + staging_select(
-        "claims", types, rows=rows
-    )
