@@ -20,13 +20,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as WaitTimeout
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 _pool: ProcessPoolExecutor | None = None
+_submitted: list[Future] = []  # work handed to the helper, for busy()
 NICENESS = 10
 TIMEOUT_ENV = "INO_AUDIT_HELPER_TIMEOUT"
 DEFAULT_TIMEOUT_SECONDS = 600.0
@@ -105,6 +106,11 @@ def _import(name: str) -> None:
     importlib.import_module(name)
 
 
+def busy() -> bool:
+    """Whether the helper still has work to finish (this process would wait for it)."""
+    return any(not f.done() for f in _submitted)
+
+
 def warm(module: str) -> None:
     """Start importing a module in the helper now, so it is ready when work arrives."""
     submit(_import, module)
@@ -130,6 +136,7 @@ def submit(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
     if enabled():
         try:
             future = _executor().submit(fn, *args)
+            _submitted[:] = [f for f in _submitted if not f.done()] + [future]
         except Exception as e:
             if not _broken(e) and not isinstance(e, RuntimeError):
                 raise

@@ -241,8 +241,17 @@ def prepare(con: duckdb.DuckDBPyConnection, out: Path, mask_members: bool) -> No
 
 
 def start_charts(con: duckdb.DuckDBPyConnection) -> Callable[[], dict[str, str]]:
-    """Start drawing the report's charts in the helper; return a function that waits for them."""
-    return workers.submit(chart_svgs, report_data(con, CHART_DATA))
+    """Draw the report's charts; return a function that gives them (waiting if need be).
+
+    While the helper is still busy (validating), this process would only wait for it, so the
+    charts are drawn here; otherwise the helper draws them while this process writes on.
+    """
+    data = report_data(con, CHART_DATA)
+    if not workers.busy():
+        return workers.submit(chart_svgs, data)
+    with phase("write.charts"):
+        svgs = chart_svgs(data)
+    return lambda: svgs
 
 
 def draft_workbook(con: duckdb.DuckDBPyConnection, out: Path) -> excel.Draft:

@@ -201,12 +201,12 @@ def write(s: Session) -> None:
     """
     cfg, run_id = s.cfg, s.cfg.run_id
     assert s.policy is not None and run_id is not None
-    charts = reports.start_charts(s.con)  # drawn in the helper, after the suites
     with profiling.phase("write.tables"):
         reports.prepare(s.con, cfg.out, cfg.mask_members)
         tables.write_tables(s.con, cfg.out)
     with profiling.phase("write.xlsx_sheets"):
         draft = reports.draft_workbook(s.con, cfg.out)
+    charts = reports.start_charts(s.con)  # here while the suites still run, else in the helper
     finish_checks(s)
     with profiling.phase("write.validation_files"):
         _, data_docs = results.start_files(s.con, cfg.out, run_id)
