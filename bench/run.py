@@ -546,7 +546,7 @@ def before_after(results: list[dict], clis: list[Cli]) -> list[str]:
     return out
 
 
-NESTED = {"ingest.second_pass"}  # phases timed inside another phase
+NESTED = {"ingest.first_pass", "ingest.second_pass", "ingest.hash_wait"}  # inside another phase
 
 
 def remaining_time(results: list[dict]) -> list[str]:
