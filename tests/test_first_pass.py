@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ino_audit.ingest.casts import typed_expr
 from ino_audit.ingest.schema import columns
 from ino_audit.ingest.stage import code_test
-from ino_audit.ingest.staging import typed_expr
 from tests.casebook import CASES, write_book
 from tests.conftest import audit_folder, read_csv
 

@@ -139,6 +139,21 @@ def test_rich_text_markup_stays_text(tmp_path):
     assert [(c.value, c.data_type) for c in cells] == [(v, "s") for v in hostile]
 
 
+def test_rich_text_markup_in_facts_and_headers_stays_text(tmp_path):
+    """The run facts and the header labels escape rich-string markup too (`write_text`)."""
+    hostile = "<r></r></is><f>1+1</f><is><r></r>"
+    path = tmp_path / "w.xlsx"
+    wb = excel.open_workbook(path)
+    fmt = excel.formats(wb)
+    excel.write_table(wb, "S", [(hostile, "VARCHAR")], [("x",)], fmt)
+    excel.write_facts(wb, [(hostile, hostile), ("plain", "text")], fmt)
+    wb.close()
+    book = openpyxl.load_workbook(path)
+    assert book["S"]["A1"].value == hostile
+    facts = [[(c.value, c.data_type) for c in row] for row in book["Run facts"].iter_rows()]
+    assert facts[1:] == [[(hostile, "s"), (hostile, "s")], [("plain", "s"), ("text", "s")]]
+
+
 def test_numbers_that_excel_cannot_hold_are_refused(tmp_path):
     """NaN and infinity stop the write, as xlsxwriter's write_number does."""
     wb = excel.open_workbook(tmp_path / "w.xlsx")

@@ -58,6 +58,9 @@ def connect(path: Path, threads: int | None = None, memory_limit: str | None = N
     # beyond the limit it spills to the temp directory instead.
     con.execute(f"set memory_limit = '{_size(memory_limit or DEFAULT_MEMORY_LIMIT)}'")
     con.execute("set timezone = 'UTC'")
+    # A table created from a scan keeps the file's order (the default, relied on: CSV rows are
+    # numbered by their place in the staged table, ino_audit/ingest/stage.py number_rows).
+    con.execute("set preserve_insertion_order = true")
     con.execute(f"set temp_directory = '{_quote(str(path.parent / (path.name + '.tmp')))}'")
     return con
 

@@ -2,7 +2,9 @@
 
 Each source becomes a view `src_<source>` with the contract's columns (absent optional columns
 as NULL), plus `source_file_index` and `source_row` (1 = first data record; blank lines are not
-records, and a quoted field with line breaks stays one record). CSV is read as text so that bad
+records, and a quoted field with line breaks stays one record). A Parquet row's number is its
+file row number; a CSV row's is null here and set when the staged rows are stored (a numbering
+window would make the whole scan single-threaded). CSV is read as text so that bad
 values can be quarantined with their row; Parquet keeps its own types. A file that cannot be an
 extract at all (missing, empty, binary, not UTF-8, no header, wrong delimiter, a required column
 missing) stops the run with one sentence naming the file; a bad row is left to the quarantine.
@@ -237,8 +239,10 @@ def _file_relation(
             rejects_table=f"rejects_{sf.source}_{index}",
             rejects_scan=f"rejects_scan_{sf.source}_{index}",
         )
-        # The streaming row_number keeps file order; rejected rows are mapped back later.
-        row = "row_number() over ()"
+        # Numbered when staged, in parallel: a table created from this scan keeps the file's
+        # order, so its row id is the record's ordinal (ino_audit/ingest/stage.py number_rows);
+        # rejected records are mapped back later (sql/ingest/source_rows.sql).
+        row = "null"
         picked = {c: own[sf.names.index(h)] for c, h in sf.header.items()}
     select = [
         ColumnExpression(picked[col.name]).alias(col.name)

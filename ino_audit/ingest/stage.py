@@ -5,18 +5,23 @@ Each source is registered (ino_audit/ingest/sources.py) and cast by its staging 
 the iNO lines (value set `ino_procedure`), the lines with blocking issues and those with padded
 keys (`index_claims`), and a second, selective pass keeps every line of the iNO claims
 (`stg_claims_ino`), so neither the wide columns of other claims nor a row per line of the
-extract is ever materialised. `staged_rows` counts every source's rows per file.
+extract is ever materialised. A CSV has no file row number: its first pass stores every line,
+in file order, and numbers the rows by their place (`number_rows`); its second pass keeps file
+order too and takes each line's number from the first pass (`number_second_pass`).
+`staged_rows` counts every source's rows per file.
 """
 
 from __future__ import annotations
 
 import duckdb
 
+from ino_audit.infra.errors import AuditError
 from ino_audit.infra.profiling import phase
 from ino_audit.infra.sqlfiles import read_sql, run_sql_file
 from ino_audit.ingest import lines, sources
+from ino_audit.ingest.casts import padded, text, typed_expr
 from ino_audit.ingest.schema import SOURCES, Column, columns
-from ino_audit.ingest.staging import padded, staging_select, staging_sql, text, typed_expr
+from ino_audit.ingest.staging import staging_select, staging_sql
 
 
 def stage_source(con: duckdb.DuckDBPyConnection, source: str, every_line: bool = False) -> None:
@@ -29,6 +34,7 @@ def stage_source(con: duckdb.DuckDBPyConnection, source: str, every_line: bool =
     else:
         con.execute(staging_sql(source, types))
         con.execute(f"create or replace temp table index_{source} as select * from stg_{source}")
+        number_rows(con, f"index_{source}")
     # Parquet claims keep only some lines in their index: count them on the files (metadata).
     rows = "src_claims" if source == "claims" and not every_line else f"index_{source}"
     run_sql_file(con, "ingest/staged_rows.sql", source=source, rows=rows)
@@ -38,22 +44,68 @@ def stage_claims(con: duckdb.DuckDBPyConnection, types: dict[str, str], every_li
     """Run the claims' first pass (`index_claims`) and second pass (`stg_claims_ino`).
 
     With `every_line` (a CSV among the files) the first pass keeps one narrow row per line from
-    one scan (a CSV is numbered by the order of each read); otherwise it keeps only the iNO
-    lines and the lines with issues or padded keys, from two narrow scans.
+    one scan (a CSV row is numbered by its place among the stored rows); otherwise it keeps only
+    the iNO lines and the lines with issues or padded keys, from two narrow scans.
     """
     match, params = ino_match(con, types)
-    staged = staging_select("claims", types, [f"{match} as is_ino_line", raw_key(types)])
+    key = raw_key(types)
+    staged = staging_select("claims", types, [f"{match} as is_ino_line", key])
     with phase("ingest.first_pass"):
         if every_line:
             con.execute(read_sql("ingest/index_claims_all.sql").format(staged=staged), params)
+            number_rows(con, "index_claims")
         else:
             con.execute(read_sql("ingest/ino_lines.sql").format(staged=staged), params)
-            con.execute(staging_sql("claims", types, [raw_key(types)]))
+            con.execute(staging_sql("claims", types, [key]))
             run_sql_file(con, "ingest/index_claims.sql")
     run_sql_file(con, "ingest/ino_claim_keys.sql")
-    keys = [k for (k,) in con.execute("select key from ino_claim_keys").fetchall()]
     with phase("ingest.second_pass"):
-        con.execute(second_pass_sql(types), {"ino_keys": keys})
+        if every_line:
+            con.execute(second_pass_sql(in_file_order=True), key_filter(con))
+        else:
+            keys = [k for (k,) in con.execute("select key from ino_claim_keys").fetchall()]
+            con.execute(second_pass_sql(), {"ino_keys": keys})
+        # Staged from the kept rows stored densely: staging the scan's sparse output directly
+        # pays the staging select's per-chunk cost on thousands of nearly empty chunks.
+        con.execute(
+            "create or replace temp table stg_claims_ino as\n"
+            + staging_select("claims", types, rows="src_claims_ino")
+        )
+        con.execute("drop table src_claims_ino")
+        if every_line:
+            number_second_pass(con)
+
+
+def number_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Number a staged table's CSV rows by their place in the file (`<table>_runs` per file).
+
+    The table was created from one scan, which keeps each file's order (DuckDB's
+    preserve_insertion_order, set by ino_audit/infra/db.py), so each CSV file's rows are one
+    run of row ids; a run with gaps would mean another order, and stops the run.
+    """
+    run_sql_file(con, "ingest/number_rows.sql", table=table)
+    gaps = con.execute(
+        f"select count(*) from {table}_runs where n <> last_id - first_id + 1"
+    ).fetchall()[0][0]
+    if gaps:
+        raise AuditError(
+            f"The CSV rows staged in {table} did not keep their file order, so they cannot be "
+            "numbered; run the audit again, or convert the extract to Parquet."
+        )
+
+
+def number_second_pass(con: duckdb.DuckDBPyConnection) -> None:
+    """Number the second pass's CSV rows from the first pass's (sql/ingest/second_pass_rows.sql)."""
+    run_sql_file(con, "ingest/second_pass_rows.sql")
+    unmatched = con.execute(
+        "select count(*) from second_pass_rows where row_id is null or source_row is null "
+        "or first_key is distinct from second_key"
+    ).fetchall()[0][0]
+    if unmatched:
+        raise AuditError(
+            "The two reads of the CSV claim lines disagree (the file changed while the audit "
+            "read it?), so the lines cannot be numbered; run the audit again."
+        )
 
 
 def raw_key(types: dict[str, str] | None) -> str:
@@ -62,17 +114,39 @@ def raw_key(types: dict[str, str] | None) -> str:
     return f"case when {padded('claim_id', types)} then {v} end as claim_id_raw"
 
 
-def second_pass_sql(types: dict[str, str] | None = None) -> str:
-    """Return the statement that keeps every line of the iNO claims in `stg_claims_ino`.
+def second_pass_sql(in_file_order: bool = False) -> str:
+    """Return the statement that keeps every line of the iNO claims, as read, in `src_claims_ino`.
 
-    The keys arrive as one bound list ($ino_keys) and are compared as written, before any cast:
-    the filter then runs inside the scan (the Parquet reader skips other lines early; a CSV is
-    not buffered whole behind its row numbers, as a join on a key table would make it).
+    The keys are compared as written, before any cast, so the filter runs inside the scan (the
+    Parquet reader skips other lines early). They arrive as one bound list ($ino_keys), which
+    DuckDB joins; `in_file_order` (CSV rows, numbered by their order) tests a Bloom filter
+    of them instead (`key_filter`): a plain filter keeps the file's order, a join does not.
+    The filter's few false positives are removed by sql/ingest/second_pass_rows.sql.
     """
-    rows = "(select * from src_claims where claim_id::varchar = any($ino_keys))"
-    return "create or replace temp table stg_claims_ino as\n" + staging_select(
-        "claims", types, rows=rows
+    test = (
+        "get_bit($key_bits::bit, (hash(claim_id::varchar) % $key_bit_count)::integer) = 1"
+        if in_file_order
+        else "claim_id::varchar = any($ino_keys)"
     )
+    return f"create or replace temp table src_claims_ino as select * from src_claims where {test}"
+
+
+def key_filter(con: duckdb.DuckDBPyConnection) -> dict[str, str | int]:
+    """Return a Bloom filter (one hash) of the keys in `ino_claim_keys`, as bound parameters.
+
+    At least 256 bits per key, between 2^16 and 2^24 bits: a line of another claim passes with
+    odds below 1 in 256 up to 65,536 keys (each passing line costs its staging, a few
+    microseconds); the bits go to DuckDB as text of 0s and 1s.
+    """
+    (n,) = con.execute("select count(*) from ino_claim_keys").fetchall()[0]
+    count = min(max(1 << (256 * n).bit_length(), 1 << 16), 1 << 24)
+    bits = bytearray(b"0" * count)
+    for (h,) in con.execute(
+        "select distinct (hash(key) % $n)::integer from ino_claim_keys where key is not null",
+        {"n": count},
+    ).fetchall():
+        bits[h] = ord("1")
+    return {"key_bits": bits.decode("ascii"), "key_bit_count": count}
 
 
 def code_test(

@@ -4,17 +4,16 @@ For each source, `stg_<source>` casts every contract column to its type, normali
 booleans, FiO2 and timestamps, and lists the row's blocking problems in `issues` (a list of
 {column, reason}; reasons never quote the value). FiO2 columns get a `<column>_from_percent`
 flag when a percent was divided by 100, for the data-quality warning (ino_audit/quality/).
-The SQL is generated from the registry only: no input text reaches it.
+The casts come from ino_audit/ingest/casts.py; the SQL is generated from the registry only: no
+input text reaches it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ino_audit.ingest.casts import FLOATING, blank, flag_exprs, is_native, text, trimmed, typed_expr
 from ino_audit.ingest.schema import Column, columns
-
-BOOL_TRUE = "('true', '1', 'y', 'yes', 't')"
-BOOL_FALSE = "('false', '0', 'n', 'no', 'f')"
 
 # Row-level order checks: (source, later column, earlier column, strict, reason).
 ORDER_CHECKS = (
@@ -50,150 +49,32 @@ TYPE_LABEL = {
 }
 
 
-NATIVE = {
-    "int": (
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "HUGEINT",
-    ),
-    "decimal": ("FLOAT", "DOUBLE", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"),
-    "date": ("DATE",),
-    "timestamp": (
-        "TIMESTAMP",
-        "TIMESTAMP_NS",
-        "TIMESTAMP_MS",
-        "TIMESTAMP_S",
-        "TIMESTAMP WITH TIME ZONE",
-    ),
-    "bool": ("BOOLEAN",),
-}
-NATIVE["money"] = NATIVE["fio2"] = NATIVE["decimal"]
-# Native types that can hold NaN or an infinity (Parquet FLOAT/DOUBLE).
-FLOATING = ("FLOAT", "DOUBLE", "REAL")
 # The largest magnitude a measurement or count may have: no dose, pressure, gas value, age or
 # unit count reaches it, and products of three such values stay finite. Money is bounded by its
 # type, DECIMAL(18, 2) (under 10^16). Plausibility ranges (FiO2 0.21-1.0, gestational age 22-44
 # weeks, ...) are the Great Expectations suites' (expectations/encounters.json).
 MAX_MAGNITUDE = 1_000_000_000
 NOT_FINITE = "value is NaN, infinite or beyond ±1,000,000,000"
+# The plain cast that accepts a column's text at once, untrimmed (`_type_check`).
+QUICK_CAST = {
+    "int": "bigint",
+    "decimal": "double",
+    "fio2": "double",
+    "money": "decimal(18, 2)",
+    "date": "date",
+    "timestamp": "timestamp",
+}
 NOT_IN_TYPE = {
     "int": "value is not a whole number within the 64-bit range",
     "money": "value is not an amount (NaN, infinite, or 10^16 or more)",
 }
 
 
-def is_native(col: Column, types: dict[str, str]) -> bool:
-    """Whether the source already stores the column in its target type (e.g. Parquet DATE)."""
-    base = types.get(col.name, "VARCHAR").split("(")[0]
-    return base in NATIVE.get(col.type, ())
-
-
-def _raw(name: str) -> str:
-    """Return the trimmed text of a column, null when empty."""
-    return f"nullif(trim({name}::varchar), '')"
-
-
-def text(name: str, types: dict[str, str] | None) -> str:
-    """Return a column as text: as is when the source already stores text, else cast."""
-    return name if (types or {}).get(name) == "VARCHAR" else f"{name}::varchar"
-
-
-def blank(name: str, types: dict[str, str] | None) -> str:
-    """Return a predicate: the column is null, empty or only spaces (what trim empties).
-
-    Same answer as `nullif(trim(x), '') is null`, but a value that does not start with a space
-    is settled by a prefix test, without trimming every value of the extract.
-    """
-    v = text(name, types)
-    return f"({v} is null or {v} = '' or (starts_with({v}, ' ') and trim({v}) = ''))"
-
-
-def padded(name: str, types: dict[str, str] | None) -> str:
-    """Return a predicate: the column's text has a leading or trailing space (trim changes it)."""
-    v = text(name, types)
-    return f"coalesce(starts_with({v}, ' ') or ends_with({v}, ' '), false)"
-
-
-def _native_expr(col: Column, types: dict[str, str]) -> str:
-    """Return the cast of a column the source already types natively."""
-    name = col.name
-    match col.type:
-        case "int":
-            return f"try_cast({name} as bigint)"
-        case "decimal":
-            return f"{name}::double"
-        case "money":
-            return f"try_cast({name} as decimal(18, 2))"
-        case "fio2":
-            return (
-                f"case when {name} > 1 and {name} <= 100 then {name} / 100 else {name} end::double"
-            )
-        case "timestamp" if "TIME ZONE" in types.get(name, ""):
-            return f"timezone('UTC', {name})"
-        case "timestamp":
-            return f"{name}::timestamp"
-    return name
-
-
-def typed_expr(col: Column, types: dict[str, str] | None = None) -> str:
-    """Return the SQL expression that casts and normalises one column."""
-    if types and is_native(col, types):
-        return _native_expr(col, types)
-    raw = _raw(col.name)
-    match col.type:
-        case "code":
-            return (
-                f"nullif(upper(replace(replace(trim({col.name}::varchar), '.', ''), ' ', '')), '')"
-            )
-        case "int":
-            return f"try_cast({raw} as bigint)"
-        case "decimal":
-            return f"try_cast({raw} as double)"
-        case "fio2":
-            v = f"try_cast({raw} as double)"
-            return f"case when {v} > 1 and {v} <= 100 then {v} / 100 else {v} end"
-        case "money":
-            return f"try_cast({raw} as decimal(18, 2))"
-        case "date":
-            return f"try_cast({raw} as date)"
-        case "timestamp":
-            # A zone suffix (Z, +01:00) is honoured: the value is converted to UTC. Without one,
-            # the session time zone (UTC, set by db.connect) leaves the value as written.
-            return (
-                f"coalesce(timezone('UTC', try_cast({raw} as timestamptz)), "
-                f"try_cast({raw} as timestamp))"
-            )
-        case "bool":
-            return (
-                f"case when lower({raw}) in {BOOL_TRUE} then true "
-                f"when lower({raw}) in {BOOL_FALSE} then false end"
-            )
-        case _:
-            if col.allowed:
-                return f"lower({raw})"
-            return raw
-
-
-def flag_exprs(col: Column, types: dict[str, str] | None = None) -> list[str]:
-    """Return extra `<expr> as <name>` columns that record how a value was normalised."""
-    if col.type == "fio2":
-        native = types and is_native(col, types)
-        v = f"{col.name}::double" if native else f"try_cast({_raw(col.name)} as double)"
-        return [f"coalesce({v} > 1 and {v} <= 100, false) as {col.name}_from_percent"]
-    return []
-
-
 def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
     """Return (condition, column, reason) triples: the row is blocked when a condition holds."""
     out = []
     native = types is not None and is_native(col, types)
-    raw = col.name if native else _raw(col.name)
+    raw = col.name if native else trimmed(col.name)
     if col.type == "text":
         out.append(
             (
@@ -206,24 +87,43 @@ def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, 
         missing = f"{col.name} is null" if native else blank(col.name, types)
         out.append((missing, col.name, "required value is missing"))
     if col.type in TYPE_LABEL and not native:
-        out.append(
-            (
-                f"{raw} is not null and {typed_expr(col, types)} is null",
-                col.name,
-                f"value is not {TYPE_LABEL[col.type]}",
-            )
-        )
+        out.append((_type_check(col, types), col.name, f"value is not {TYPE_LABEL[col.type]}"))
+    if col.type in ("date", "timestamp") and native:
+        cond = f"coalesce(not isfinite({typed_expr(col, types)}), false)"
+        out.append((cond, col.name, f"value is not {TYPE_LABEL[col.type]}"))
     out.extend(_number_checks(col, types or {}, native))
     if col.allowed:
         allowed = ", ".join(f"'{v}'" for v in col.allowed)
+        # A value written exactly as listed passes at once (the lists are lower case, trimmed).
+        exact = f"{text(col.name, types)} not in ({allowed})"
         out.append(
             (
-                f"coalesce(lower({raw}) not in ({allowed}), false)",
+                f"({exact} and coalesce(lower({raw}) not in ({allowed}), false))",
                 col.name,
                 f"value is not one of {', '.join(col.allowed)}",
             )
         )
     return out
+
+
+def _type_check(col: Column, types: dict[str, str] | None) -> str:
+    """Return the condition: a text value is present but not of the column's type.
+
+    Dates and timestamps must also be finite (DuckDB reads 'infinity' as a date). A value the
+    plain cast of its untrimmed text accepts passes at once: the cast skips surrounding
+    spaces, so trimming cannot turn an accepted value into a refused one
+    (tests/test_staging_checks.py compares both on hostile values); only the rest pay for
+    trimming.
+    """
+    raw, typed = trimmed(col.name), typed_expr(col, types)
+    finite = col.type in ("date", "timestamp")
+    exact = f"coalesce(not isfinite({typed}), true)" if finite else f"{typed} is null"
+    cast = QUICK_CAST.get(col.type)
+    if cast is None:
+        return f"{raw} is not null and {exact}"
+    quick = f"try_cast({text(col.name, types)} as {cast})"
+    accepted = f"coalesce(isfinite({quick}), false)" if finite else f"{quick} is not null"
+    return f"not {accepted} and {raw} is not null and {exact}"
 
 
 def _number_checks(col: Column, types: dict[str, str], native: bool) -> list[tuple[str, str, str]]:
@@ -237,7 +137,7 @@ def _number_checks(col: Column, types: dict[str, str], native: bool) -> list[tup
         return []  # text money and whole numbers: try_cast already refuses NaN and infinities
     if native and types.get(name, "").split("(")[0] not in FLOATING:
         return []  # DECIMAL and integer columns hold finite values only
-    v = f"{name}::double" if native else f"try_cast({_raw(name)} as double)"
+    v = f"{name}::double" if native else f"try_cast({trimmed(name)} as double)"
     cond = f"coalesce(not isfinite({v}) or abs({v}) > {MAX_MAGNITUDE}, false)"
     return [(cond, name, NOT_FINITE)]
 

@@ -1,7 +1,7 @@
 """The reviewer's workbook, cases.xlsx: cases to work, all findings, providers and run facts.
 
 Every text cell is an in-line string cell (the table rows through xlsx_rows, which writes what
-xlsxwriter's write_string writes, other text through write_string), and the workbook is opened
+xlsxwriter's write_string writes, other text through `write_text`), and the workbook is opened
 with strings_to_formulas/urls/numbers off (safe_io.XLSX_TEXT_OPTIONS, the workbook's half of the
 formula guard), so an id or message that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 return stays text and is never a formula. The file is written under a hidden temporary name
@@ -176,7 +176,7 @@ def write_table(
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     for c, (column, _) in enumerate(columns):
-        ws.write_string(0, c, label(column), fmt["header"])
+        write_text(ws, 0, c, label(column), fmt["header"])
     write_rows(ws, rows, kinds, [t for _, t in columns], fmt)
     return len(rows)
 
@@ -222,17 +222,29 @@ def write_facts(wb: Workbook, facts: list[tuple[str, Any]], fmt: dict) -> None:
     ws = wb.add_worksheet("Run facts")
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 90)
-    ws.write_string(0, 0, "Item", fmt["header"])
-    ws.write_string(0, 1, "Value", fmt["header"])
+    write_text(ws, 0, 0, "Item", fmt["header"])
+    write_text(ws, 0, 1, "Value", fmt["header"])
     ws.freeze_panes(1, 0)
     for r, (item, value) in enumerate(facts, start=1):
-        ws.write_string(r, 0, str(item), fmt["text"])
+        write_text(ws, r, 0, str(item), fmt["text"])
         if isinstance(value, int | float) and not isinstance(value, bool):
             ws.write_number(r, 1, value, fmt["int"] if isinstance(value, int) else fmt["number"])
         elif isinstance(value, dt.date):
             ws.write_datetime(r, 1, value, fmt["date"])
         else:
-            ws.write_string(r, 1, "" if value is None else str(value), fmt["text"])
+            write_text(ws, r, 1, "" if value is None else str(value), fmt["text"])
+
+
+def write_text(ws: Worksheet, row: int, col: int, text: str, fmt: Any) -> None:
+    """Write text as one in-line string cell, even text shaped like xlsxwriter's rich strings.
+
+    In constant_memory mode xlsxwriter writes a string from `<r>` to `</r>` unescaped (a fact
+    such as a file name could add a formula); such text goes as three plain runs, escaped.
+    """
+    if text.startswith("<r>") and text.endswith("</r>"):
+        ws.write_rich_string(row, col, text[:1], text[1:2], text[2:], fmt)
+    else:
+        ws.write_string(row, col, text, fmt)
 
 
 def open_workbook(path: Path, tmpdir: Path | None = None) -> Workbook:
