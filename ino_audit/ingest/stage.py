@@ -34,7 +34,8 @@ def stage_source(con: duckdb.DuckDBPyConnection, source: str, every_line: bool =
     else:
         con.execute(staging_sql(source, types))
         con.execute(f"create or replace temp table index_{source} as select * from stg_{source}")
-        number_rows(con, f"index_{source}")
+        if every_line:
+            number_rows(con, f"index_{source}")
     # Parquet claims keep only some lines in their index: count them on the files (metadata).
     rows = "src_claims" if source == "claims" and not every_line else f"index_{source}"
     run_sql_file(con, "ingest/staged_rows.sql", source=source, rows=rows)
@@ -84,28 +85,30 @@ def number_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
     run of row ids; a run with gaps would mean another order, and stops the run.
     """
     run_sql_file(con, "ingest/number_rows.sql", table=table)
-    gaps = con.execute(
-        f"select count(*) from {table}_runs where n <> last_id - first_id + 1"
-    ).fetchall()[0][0]
-    if gaps:
-        raise AuditError(
-            f"The CSV rows staged in {table} did not keep their file order, so they cannot be "
-            "numbered; run the audit again, or convert the extract to Parquet."
-        )
+    _stop_if_any(
+        con,
+        f"{table}_runs where n <> last_id - first_id + 1",
+        f"The CSV rows staged in {table} did not keep their file order, so they cannot be "
+        "numbered; run the audit again, or convert the extract to Parquet.",
+    )
 
 
 def number_second_pass(con: duckdb.DuckDBPyConnection) -> None:
     """Number the second pass's CSV rows from the first pass's (sql/ingest/second_pass_rows.sql)."""
     run_sql_file(con, "ingest/second_pass_rows.sql")
-    unmatched = con.execute(
-        "select count(*) from second_pass_rows where row_id is null or source_row is null "
-        "or first_key is distinct from second_key"
-    ).fetchall()[0][0]
-    if unmatched:
-        raise AuditError(
-            "The two reads of the CSV claim lines disagree (the file changed while the audit "
-            "read it?), so the lines cannot be numbered; run the audit again."
-        )
+    _stop_if_any(
+        con,
+        "second_pass_rows where row_id is null or source_row is null "
+        "or first_key is distinct from second_key",
+        "The two reads of the CSV claim lines disagree (the file changed while the audit read "
+        "it?), so the lines cannot be numbered; run the audit again.",
+    )
+
+
+def _stop_if_any(con: duckdb.DuckDBPyConnection, rows: str, message: str) -> None:
+    """Stop the run with a sentence when the query `select ... from <rows>` finds a row."""
+    if con.execute(f"select count(*) from {rows}").fetchall()[0][0]:
+        raise AuditError(message)
 
 
 def raw_key(types: dict[str, str] | None) -> str:
@@ -140,13 +143,12 @@ def key_filter(con: duckdb.DuckDBPyConnection) -> dict[str, str | int]:
     """
     (n,) = con.execute("select count(*) from ino_claim_keys").fetchall()[0]
     count = min(max(1 << (256 * n).bit_length(), 1 << 16), 1 << 24)
-    bits = bytearray(b"0" * count)
-    for (h,) in con.execute(
-        "select distinct (hash(key) % $n)::integer from ino_claim_keys where key is not null",
+    ((bits,),) = con.execute(
+        "select coalesce(bitstring_agg((hash(key) % $n)::integer, 0, $n - 1)::varchar, "
+        "repeat('0', $n)) from ino_claim_keys where key is not null",
         {"n": count},
-    ).fetchall():
-        bits[h] = ord("1")
-    return {"key_bits": bits.decode("ascii"), "key_bit_count": count}
+    ).fetchall()
+    return {"key_bits": bits, "key_bit_count": count}
 
 
 def code_test(
