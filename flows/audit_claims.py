@@ -15,7 +15,8 @@ text or traceback may quote input values (PHI), so tasks hand Prefect only its t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -124,6 +125,28 @@ def dask_task_runner(address: str):
     return DaskTaskRunner(address=address)
 
 
+@contextmanager
+def workers_share_api() -> Iterator[None]:
+    """Give the flow and its local Dask workers one Prefect API (the temporary server if none).
+
+    With no PREFECT_API_URL, each worker process would start a temporary server of its own
+    (measured: about 10 s each at the first task, on the cores the audit uses) and record its
+    task runs there instead of beside the flow's. The workers take the flow's settings with
+    each task, so the URL set here reaches them.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
+
+
 @task(cache_policy=NO_CACHE)
 def publish_artifacts(summary: dict[str, Any], out: str) -> None:
     """Publish the run summary, determinations by count and dollars, and the report link."""
@@ -225,26 +248,29 @@ def run_config(
 ) -> dict[str, Any]:
     """Run the audit as the Prefect flow with the same configuration; return its summary."""
     run = audit_claims
+    shared: Any = nullcontext()
     if partitions > 1:
         run = audit_claims.with_options(task_runner=dask_task_runner(dask_address))
-    return run(
-        cfg.claims,
-        cfg.encounters,
-        cfg.members,
-        str(cfg.out),
-        policy_version=cfg.policy_version,
-        db=str(cfg.db) if cfg.db else None,
-        threads=cfg.threads,
-        memory_limit=cfg.memory_limit,
-        partitions=partitions,
-        mask_members=cfg.mask_members,
-        policy_map=str(cfg.policy_map) if cfg.policy_map else None,
-        mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
-        paid_from=cfg.paid_from,
-        paid_to=cfg.paid_to,
-        service_from=cfg.service_from,
-        service_to=cfg.service_to,
-    )
+        shared = workers_share_api() if dask_address == "local" else shared
+    with shared:
+        return run(
+            cfg.claims,
+            cfg.encounters,
+            cfg.members,
+            str(cfg.out),
+            policy_version=cfg.policy_version,
+            db=str(cfg.db) if cfg.db else None,
+            threads=cfg.threads,
+            memory_limit=cfg.memory_limit,
+            partitions=partitions,
+            mask_members=cfg.mask_members,
+            policy_map=str(cfg.policy_map) if cfg.policy_map else None,
+            mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
+            paid_from=cfg.paid_from,
+            paid_to=cfg.paid_to,
+            service_from=cfg.service_from,
+            service_to=cfg.service_to,
+        )
 
 
 DEFAULT_CRON = "0 6 1 * *"  # 06:00 on the 1st: audit the previous month's payments

@@ -190,3 +190,26 @@ def test_partitioned_dask_run_matches_single_process(prefect_server, tmp_path):
     for name in OUTPUTS:
         assert (tmp_path / "dask" / name).read_text() == (single / name).read_text(), name
     assert len(read_csv(single / "findings.csv")) > 500
+
+
+def test_local_dask_workers_use_the_flows_api(prefect_server):
+    """With no Prefect API configured, the flow's local Dask workers are handed the URL of the
+    flow's temporary server (each task carries the flow's settings), so they neither start a
+    server of their own (about 10 s each, measured) nor record task runs where no one looks; a
+    configured API is left as it is."""
+    import httpx
+    from prefect.context import serialize_context
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.audit_claims import workers_share_api
+
+    configured = PREFECT_API_URL.value()
+    with workers_share_api():
+        assert PREFECT_API_URL.value() == configured
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        assert not PREFECT_API_URL.value()
+        with workers_share_api():
+            url = PREFECT_API_URL.value()
+            assert url and httpx.get(f"{url}/health").status_code == 200
+            assert serialize_context()["settings_context"]["settings"]["api"]["url"] == url
+        assert not PREFECT_API_URL.value()
