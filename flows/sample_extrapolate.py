@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 
 from ino_audit.infra.errors import AuditError
 from ino_audit.sampling import pages
-from ino_audit.sampling.config import SampleConfig, sample_config
+from ino_audit.sampling.config import SampleConfig, sample_config_of
 from ino_audit.sampling.draw import FILES, run_sample
 from ino_audit.sampling.extrapolate import run_extrapolation
 
@@ -104,29 +104,11 @@ def sample_and_extrapolate(
     reviewed: str | None = None,
 ) -> dict[str, Any]:
     """Draw the sample (first run) or extrapolate the reviewed sample (run with `reviewed`)."""
+    parameters = dict(locals())  # first: only the flow's parameters
     out_dir = Path(out)
     plan = result = None
     if reviewed is None or not (out_dir / FILES["frame"]).is_file():
-        cfg = sample_config(
-            audit_dir,
-            out_dir,
-            seed,
-            paid_from,
-            paid_to,
-            service_from,
-            service_to,
-            universe=universe,
-            strata=strata,
-            stratify=stratify,
-            certainty_above=certainty_above,
-            allocation=allocation,
-            size=size,
-            precision=precision,
-            confidence=confidence,
-            error_rate=error_rate,
-            expected_sd=expected_sd,
-            expected_mean=expected_mean,
-        )
+        cfg = sample_config_of(parameters)
         plan = draw_sample(cfg)
     if reviewed is not None:
         result = extrapolate_sample(str(out_dir / FILES["frame"]), reviewed, out)

@@ -612,3 +612,37 @@ def test_unpaid_claims_are_in_the_frame(tmp_path):
     assert len(frame.splitlines()) == 1 + 59
     plan = json.loads((tmp_path / "s" / "sampling_plan.json").read_text())
     assert plan["universe"]["claims_excluded_negative_paid"] == 1
+
+
+def test_sample_config_takes_every_option_by_name():
+    """The command's and the flow's parameters reach the SampleConfig whole, by name; the
+    folder is `out_dir` for the command and `out` for the flow; other parameters are ignored."""
+    from datetime import date, datetime
+
+    from ino_audit.sampling.config import sample_config_of
+
+    options = {
+        "universe": "flagged",
+        "strata": 3,
+        "stratify": "equal",
+        "certainty_above": 5000.0,
+        "allocation": "proportional",
+        "size": None,
+        "precision": 10.0,
+        "confidence": 90.0,
+        "error_rate": None,
+        "expected_sd": 100.0,
+        "expected_mean": 50.0,
+    }
+    dates = {"paid_from": datetime(2026, 1, 1), "service_to": date(2026, 6, 30)}
+    command = sample_config_of(
+        {"audit_dir": "a", "out_dir": "s", "seed": 9, "report": True, **options, **dates}
+    )
+    flow = sample_config_of(
+        {"audit_dir": "a", "out": "s", "seed": 9, "reviewed": None, **options, **dates}
+    )
+    assert command == flow
+    assert (command.audit_dir, command.out, command.seed) == (Path("a"), Path("s"), 9)
+    assert {k: getattr(command, k) for k in options} == options
+    assert command.period.paid_from == date(2026, 1, 1) and command.period.paid_to is None
+    assert command.period.service_to == date(2026, 6, 30)

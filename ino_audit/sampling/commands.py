@@ -132,29 +132,11 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
         debug: bool = typer.Option(False, "--debug", help="Show the traceback on failure."),
     ) -> None:
         """Draw a statistically valid random sample of an audit's claims (frame, sample, plan)."""
-        from ino_audit.sampling.config import sample_config
+        parameters = dict(locals())  # first: only the command's options
+        from ino_audit.sampling.config import sample_config_of
         from ino_audit.sampling.draw import run_sample
 
-        cfg = sample_config(
-            audit_dir,
-            out_dir,
-            seed,
-            paid_from,
-            paid_to,
-            service_from,
-            service_to,
-            universe=universe,
-            strata=strata,
-            stratify=stratify,
-            certainty_above=certainty_above,
-            allocation=allocation,
-            size=size,
-            precision=precision,
-            confidence=confidence,
-            error_rate=error_rate,
-            expected_sd=expected_sd,
-            expected_mean=expected_mean,
-        )
+        cfg = sample_config_of(parameters)
         try:
             plan = run_sample(cfg)
         except AuditError as e:

@@ -1,12 +1,13 @@
 """The options of `ino-audit sample` (and of the sample-and-extrapolate flow), checked.
 
-`sample_config` builds a SampleConfig from the options as the command and the flow take them;
+`sample_config_of` builds a SampleConfig from the parameters of the command or the flow;
 `check` refuses options that contradict each other or are out of range, in one sentence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,25 @@ def sample_config(
     dates = (paid_from, paid_to, service_from, service_to)
     period = Period(*(d.date() if isinstance(d, datetime) else d for d in dates))
     return SampleConfig(Path(audit_dir), Path(out), seed, period=period, **options)
+
+
+DATES = ("paid_from", "paid_to", "service_from", "service_to")
+
+
+def sample_config_of(parameters: Mapping[str, Any]) -> SampleConfig:
+    """Return the SampleConfig of a command's or flow's parameters, taken by name.
+
+    The folder of the sample is `out_dir` (the command) or `out` (the flow); parameters that
+    are not sampling options (`report`, `reviewed`, ...) are left out.
+    """
+    names = {f.name for f in fields(SampleConfig)} - {"audit_dir", "out", "seed", "period"}
+    return sample_config(
+        parameters["audit_dir"],
+        parameters["out_dir"] if "out_dir" in parameters else parameters["out"],
+        parameters["seed"],
+        *(parameters.get(d) for d in DATES),
+        **{name: parameters[name] for name in names if name in parameters},
+    )
 
 
 def check(cfg: SampleConfig) -> None:
