@@ -15,6 +15,7 @@ text or traceback may quote input values (PHI), so tasks hand Prefect only its t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from prefect.cache_policies import NO_CACHE
 from ino_audit.engine import partition
 from ino_audit.infra import periods, safe_io
 from ino_audit.infra.errors import AuditError
+from ino_audit.infra.profiling import phase
 from ino_audit.pipeline import STAGES, AuditConfig, config, result_of, session, stages, timed
 
 # Stages that touch files get retries; the core makes each of them safe to repeat.
@@ -105,13 +107,18 @@ def evaluate_partitioned(run_id: str, partitions: int) -> None:
     """
     root = partitions_root(run_id)
     partition.remove(root)
+    started = time.perf_counter()
     run_stage.with_options(name="install-policy")(run_id, "prepare_evaluation")
     try:
-        folders = split_partitions(run_id, partitions)
-        futures = evaluate_partition.map(folders)
-        merge_partitions(run_id, [f.result() for f in futures])
+        with phase("evaluate.split_partitions"):
+            folders = split_partitions(run_id, partitions)
+        with phase("evaluate.partitions"):
+            results = [f.result() for f in evaluate_partition.map(folders)]
+        with phase("evaluate.merge_partitions"):
+            merge_partitions(run_id, results)
     finally:
         partition.remove(root)
+    config.OPEN_SESSIONS[run_id].timings["evaluate"] = time.perf_counter() - started
 
 
 def dask_task_runner(address: str):
