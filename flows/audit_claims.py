@@ -7,151 +7,25 @@ identical outputs. Finished stages are not redone on a rerun: the core records e
 content fingerprint (input SHA-256 and code version) in the database.
 Run it as a script, through `ino-audit audit --prefect`, or serve it on a schedule
 (`ino-audit serve`, or `prefect deploy` with prefect.yaml).
-
-Prefect keeps task and flow states (and their exceptions) on its server. An unexpected error's
-text or traceback may quote input values (PHI), so tasks hand Prefect only its type and the step
-(`StepFailed`); the one-sentence AuditError messages, which never quote values, pass as they are.
+The stage task and its PHI-safe error guard are in flows/steps.py, the partitioned evaluation
+in flows/partitioned.py.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from ino_audit.engine import partition
-from ino_audit.infra import periods, safe_io
-from ino_audit.infra.errors import AuditError
-from ino_audit.infra.profiling import phase
-from ino_audit.pipeline import STAGES, AuditConfig, config, result_of, session, stages, timed
-
-# Stages that touch files get retries; the core makes each of them safe to repeat.
-RETRIES = {"ingest": 1, "write": 2}
-
-
-T = TypeVar("T")
-
-
-class StepFailed(AuditError):
-    """An unexpected error of a step, reduced to its type and the step (its text may be PHI)."""
-
-
-def type_and_step_only(step: str, fn: Callable[[], T]) -> T:
-    """Return fn(); an unexpected error becomes StepFailed, without its message, traceback,
-    cause or context (a context manager cannot drop the context: its exit runs while the
-    original error is being handled)."""
-    try:
-        return fn()
-    except AuditError:
-        raise
-    except Exception as e:
-        failed = StepFailed(f"The {step} step stopped unexpectedly ({type(e).__name__}).")
-    raise failed  # after the handler has finished: nothing chains to the original error
-
-
-@task(cache_policy=NO_CACHE, retry_delay_seconds=5)
-def run_stage(run_id: str, stage: str) -> float:
-    """Run one stage of the pipeline on the session and return its wall time in seconds."""
-    s = config.OPEN_SESSIONS[run_id]
-    fn = {f.__name__: f for _, f in STAGES}.get(stage) or getattr(stages, stage)
-    type_and_step_only(stage, lambda: timed(s, stage, fn))
-    get_run_logger().info("%s finished in %.2f s", stage, s.timings[stage])
-    return s.timings[stage]
-
-
-@task(cache_policy=NO_CACHE, name="split-partitions")
-def split_partitions(run_id: str, partitions: int) -> list[str]:
-    """Write each member partition's inputs as Parquet beside the run's outputs."""
-    s = config.OPEN_SESSIONS[run_id]
-    return type_and_step_only(
-        "split-partitions",
-        lambda: [str(p) for p in partition.split(s.con, partitions_root(run_id), partitions)],
-    )
-
-
-@task(cache_policy=NO_CACHE, name="evaluate-partition", retries=1, retry_delay_seconds=5)
-def evaluate_partition(folder: str) -> str:
-    """Evaluate one partition's member-local rules (runs on a Dask worker)."""
-    with safe_io.owner_only():
-        return type_and_step_only(
-            "evaluate-partition", lambda: str(partition.evaluate_part(Path(folder)))
-        )
-
-
-@task(cache_policy=NO_CACHE, name="merge-partitions")
-def merge_partitions(run_id: str, results: list[str]) -> None:
-    """Union the partitions' results and run the provider rule and outputs on the whole."""
-    s = config.OPEN_SESSIONS[run_id]
-    type_and_step_only(
-        "merge-partitions", lambda: partition.merge(s.con, [Path(r) for r in results])
-    )
-
-
-def partitions_root(run_id: str) -> Path:
-    """Return the folder of the run's partitions (beside its outputs)."""
-    return config.OPEN_SESSIONS[run_id].cfg.out / "partitions"
-
-
-def evaluate_partitioned(run_id: str, partitions: int) -> None:
-    """The evaluate stage as one task per member partition, then a merge.
-
-    The partitions' Parquet files hold raw member ids and birth dates: they are removed after
-    the merge, and also when a step fails (and before the split, if a killed run left some).
-    """
-    root = partitions_root(run_id)
-    partition.remove(root)
-    started = time.perf_counter()
-    run_stage.with_options(name="install-policy")(run_id, "prepare_evaluation")
-    try:
-        with phase("evaluate.split_partitions"):
-            folders = split_partitions(run_id, partitions)
-        with phase("evaluate.partitions"):
-            results = [f.result() for f in evaluate_partition.map(folders)]
-        with phase("evaluate.merge_partitions"):
-            merge_partitions(run_id, results)
-    finally:
-        partition.remove(root)
-    config.OPEN_SESSIONS[run_id].timings["evaluate"] = time.perf_counter() - started
-
-
-def dask_task_runner(address: str):
-    """Return a Dask task runner: a local cluster for `local`, else the scheduler address."""
-    from prefect_dask import DaskTaskRunner
-
-    if address == "local":
-        return DaskTaskRunner(
-            cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
-        )
-    return DaskTaskRunner(address=address)
-
-
-@contextmanager
-def workers_share_api() -> Iterator[None]:
-    """Give the flow and its local Dask workers one Prefect API (the temporary server if none).
-
-    With no PREFECT_API_URL, each worker process would start a temporary server of its own
-    (measured: about 10 s each at the first task, on the cores the audit uses) and record its
-    task runs there instead of beside the flow's. The workers take the flow's settings with
-    each task, so the URL set here reaches them.
-    """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():
-        yield
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
-        yield
+from flows.partitioned import dask_task_runner, evaluate_partitioned, workers_share_api
+from flows.steps import RETRIES, run_stage
+from ino_audit.infra import periods
+from ino_audit.pipeline import STAGES, AuditConfig, config, result_of, session, stages
 
 
 @task(cache_policy=NO_CACHE)

@@ -104,7 +104,7 @@ def sample_and_extrapolate(
     reviewed: str | None = None,
 ) -> dict[str, Any]:
     """Draw the sample (first run) or extrapolate the reviewed sample (run with `reviewed`)."""
-    parameters = dict(locals())  # first: only the flow's parameters
+    parameters = dict(locals())  # first, before any other local: the parameters by name
     out_dir = Path(out)
     plan = result = None
     if reviewed is None or not (out_dir / FILES["frame"]).is_file():

@@ -533,6 +533,7 @@ def test_prefect_states_keep_only_error_type_and_step(
     from prefect.client.orchestration import get_client
 
     from flows import audit_claims as flow_module
+    from flows import steps
 
     secret = "PHI-MEMBER-9 was born on 2024-03-01"
 
@@ -542,7 +543,8 @@ def test_prefect_states_keep_only_error_type_and_step(
     stages = [
         (label, ingest if fn.__name__ == "ingest" else fn) for label, fn in flow_module.STAGES
     ]
-    monkeypatch.setattr(flow_module, "STAGES", stages)
+    monkeypatch.setattr(flow_module, "STAGES", stages)  # the flow's order of stages
+    monkeypatch.setattr(steps, "STAGES", stages)  # the stage task finds its function here
     with pytest.raises(Exception) as raised:
         flow_module.audit_claims(
             extract["claims"], extract["encounters"], extract["members"], str(tmp_path / "out")

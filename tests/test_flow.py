@@ -165,7 +165,8 @@ def test_partitioned_dask_run_matches_single_process(prefect_server, tmp_path):
     """Member partitions on a local Dask cluster give identical determinations and findings
     to the single-process run, on generated data with thousands of iNO claims, with a policy
     map that judges Medicaid claims by another policy version (contract §7)."""
-    from flows.audit_claims import audit_claims, dask_task_runner
+    from flows.audit_claims import audit_claims
+    from flows.partitioned import dask_task_runner
     from ino_audit.devtools.generate import generate
 
     counts = generate(tmp_path / "g", 700_000, "parquet", 5)
@@ -201,7 +202,7 @@ def test_local_dask_workers_use_the_flows_api(prefect_server):
     from prefect.context import serialize_context
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.audit_claims import workers_share_api
+    from flows.partitioned import workers_share_api
 
     configured = PREFECT_API_URL.value()
     with workers_share_api():

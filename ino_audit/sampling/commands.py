@@ -132,7 +132,7 @@ def register(app: typer.Typer, fail: Callable[[str, bool], None]) -> None:
         debug: bool = typer.Option(False, "--debug", help="Show the traceback on failure."),
     ) -> None:
         """Draw a statistically valid random sample of an audit's claims (frame, sample, plan)."""
-        parameters = dict(locals())  # first: only the command's options
+        parameters = dict(locals())  # first, before any other local: the options by name
         from ino_audit.sampling.config import sample_config_of
         from ino_audit.sampling.draw import run_sample
 
