@@ -13,7 +13,6 @@ in flows/partitioned.py.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.partitioned import dask_task_runner, evaluate_partitioned, workers_share_api
+from flows.partitioned import dask_task_runner, evaluate_partitioned
 from flows.steps import RETRIES, run_stage
 from ino_audit.infra import periods
 from ino_audit.pipeline import STAGES, AuditConfig, config, result_of, session, stages
@@ -129,29 +128,26 @@ def run_config(
 ) -> dict[str, Any]:
     """Run the audit as the Prefect flow with the same configuration; return its summary."""
     run = audit_claims
-    shared: Any = nullcontext()
     if partitions > 1:
         run = audit_claims.with_options(task_runner=dask_task_runner(dask_address))
-        shared = workers_share_api() if dask_address == "local" else shared
-    with shared:
-        return run(
-            cfg.claims,
-            cfg.encounters,
-            cfg.members,
-            str(cfg.out),
-            policy_version=cfg.policy_version,
-            db=str(cfg.db) if cfg.db else None,
-            threads=cfg.threads,
-            memory_limit=cfg.memory_limit,
-            partitions=partitions,
-            mask_members=cfg.mask_members,
-            policy_map=str(cfg.policy_map) if cfg.policy_map else None,
-            mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
-            paid_from=cfg.paid_from,
-            paid_to=cfg.paid_to,
-            service_from=cfg.service_from,
-            service_to=cfg.service_to,
-        )
+    return run(
+        cfg.claims,
+        cfg.encounters,
+        cfg.members,
+        str(cfg.out),
+        policy_version=cfg.policy_version,
+        db=str(cfg.db) if cfg.db else None,
+        threads=cfg.threads,
+        memory_limit=cfg.memory_limit,
+        partitions=partitions,
+        mask_members=cfg.mask_members,
+        policy_map=str(cfg.policy_map) if cfg.policy_map else None,
+        mask_key_file=str(cfg.mask_key_file) if cfg.mask_key_file else None,
+        paid_from=cfg.paid_from,
+        paid_to=cfg.paid_to,
+        service_from=cfg.service_from,
+        service_to=cfg.service_to,
+    )
 
 
 DEFAULT_CRON = "0 6 1 * *"  # 06:00 on the 1st: audit the previous month's payments

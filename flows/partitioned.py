@@ -64,7 +64,7 @@ def evaluate_partitioned(run_id: str, partitions: int) -> None:
     try:
         with phase("evaluate.split_partitions"):
             folders = split_partitions(run_id, partitions)
-        with phase("evaluate.partitions"):
+        with phase("evaluate.partitions"), workers_share_api():
             results = [f.result() for f in evaluate_partition.map(folders)]
         with phase("evaluate.merge_partitions"):
             merge_partitions(run_id, results)
@@ -86,21 +86,26 @@ def dask_task_runner(address: str):
 
 @contextmanager
 def workers_share_api() -> Iterator[None]:
-    """Give the flow and its local Dask workers one Prefect API (the temporary server if none).
+    """Give the flow and the workers of its local Dask cluster one Prefect API.
 
-    With no PREFECT_API_URL, each worker process would start a temporary server of its own
-    (measured: about 10 s each at the first task, on the cores the audit uses) and record its
-    task runs there instead of beside the flow's. The workers take the flow's settings with
-    each task, so the URL set here reaches them.
+    With no PREFECT_API_URL, the flow runs on Prefect's temporary server, whose address the
+    workers do not know: each worker process would start a temporary server of its own
+    (measured: about 10 s each at its first task, on the cores the audit uses) and record its
+    task runs there instead of beside the flow's. Tasks submitted inside this block carry the
+    URL of the flow's server in their settings. A configured API is left as it is, and so are
+    the workers of a remote scheduler (the temporary server listens on loopback only).
     """
+    from prefect.context import FlowRunContext
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if PREFECT_API_URL.value():
+    ctx = FlowRunContext.get()
+    remote = getattr(ctx.task_runner if ctx else None, "address", None)
+    if PREFECT_API_URL.value() or remote:
         yield
         return
     from prefect.server.api.server import SubprocessASGIServer
 
-    server = SubprocessASGIServer()
+    server = SubprocessASGIServer()  # the flow's own temporary server: already running
     server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):
         yield
