@@ -297,11 +297,7 @@ def partitioned(cli: Cli, n: int, data_root: Path, seed: int, work: Path, repeat
         "the merge: "
         + ", ".join(
             f"{k.removeprefix('evaluate.')} {statistics.median(p.get(k, 0.0) for p in parts):.1f} s"
-            for k in (
-                "evaluate.split_partitions",
-                "evaluate.partitions",
-                "evaluate.merge_partitions",
-            )
+            for k in PARTITION_PHASES
         )
         + " (medians).",
     ]

@@ -39,6 +39,16 @@ NATIVE = {
 NATIVE["money"] = NATIVE["fio2"] = NATIVE["decimal"]
 # Native types that can hold NaN or an infinity (Parquet FLOAT/DOUBLE).
 FLOATING = ("FLOAT", "DOUBLE", "REAL")
+# The SQL type a column's value is cast to (timestamps with a zone suffix are converted to UTC
+# first, `typed_expr`).
+CAST = {
+    "int": "bigint",
+    "decimal": "double",
+    "fio2": "double",
+    "money": "decimal(18, 2)",
+    "date": "date",
+    "timestamp": "timestamp",
+}
 
 
 def is_native(col: Column, types: dict[str, str]) -> bool:
@@ -73,20 +83,26 @@ def padded(name: str, types: dict[str, str] | None) -> str:
     return f"coalesce(starts_with({v}, ' ') or ends_with({v}, ' '), false)"
 
 
+def _percent(v: str) -> str:
+    """Return a predicate: a FiO2 value above 1 and up to 100 is a percent."""
+    return f"{v} > 1 and {v} <= 100"
+
+
+def _fraction(v: str) -> str:
+    """Return FiO2 as a fraction (a percent divided by 100)."""
+    return f"case when {_percent(v)} then {v} / 100 else {v} end"
+
+
 def _native_expr(col: Column, types: dict[str, str]) -> str:
     """Return the cast of a column the source already types natively."""
     name = col.name
     match col.type:
-        case "int":
-            return f"try_cast({name} as bigint)"
+        case "int" | "money":
+            return f"try_cast({name} as {CAST[col.type]})"
         case "decimal":
             return f"{name}::double"
-        case "money":
-            return f"try_cast({name} as decimal(18, 2))"
         case "fio2":
-            return (
-                f"case when {name} > 1 and {name} <= 100 then {name} / 100 else {name} end::double"
-            )
+            return f"{_fraction(name)}::double"
         case "timestamp" if "TIME ZONE" in types.get(name, ""):
             return f"timezone('UTC', {name})"
         case "timestamp":
@@ -104,17 +120,10 @@ def typed_expr(col: Column, types: dict[str, str] | None = None) -> str:
             return (
                 f"nullif(upper(replace(replace(trim({col.name}::varchar), '.', ''), ' ', '')), '')"
             )
-        case "int":
-            return f"try_cast({raw} as bigint)"
-        case "decimal":
-            return f"try_cast({raw} as double)"
+        case "int" | "decimal" | "money" | "date":
+            return f"try_cast({raw} as {CAST[col.type]})"
         case "fio2":
-            v = f"try_cast({raw} as double)"
-            return f"case when {v} > 1 and {v} <= 100 then {v} / 100 else {v} end"
-        case "money":
-            return f"try_cast({raw} as decimal(18, 2))"
-        case "date":
-            return f"try_cast({raw} as date)"
+            return _fraction(f"try_cast({raw} as double)")
         case "timestamp":
             # A zone suffix (Z, +01:00) is honoured: the value is converted to UTC. Without one,
             # the session time zone (UTC, set by db.connect) leaves the value as written.
@@ -138,5 +147,5 @@ def flag_exprs(col: Column, types: dict[str, str] | None = None) -> list[str]:
     if col.type == "fio2":
         native = types and is_native(col, types)
         v = f"{col.name}::double" if native else f"try_cast({trimmed(col.name)} as double)"
-        return [f"coalesce({v} > 1 and {v} <= 100, false) as {col.name}_from_percent"]
+        return [f"coalesce({_percent(v)}, false) as {col.name}_from_percent"]
     return []

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ino_audit.ingest.casts import FLOATING, blank, flag_exprs, is_native, text, trimmed, typed_expr
+from ino_audit.ingest.casts import (
+    CAST,
+    FLOATING,
+    blank,
+    flag_exprs,
+    is_native,
+    text,
+    trimmed,
+    typed_expr,
+)
 from ino_audit.ingest.schema import Column, columns
 
 # Row-level order checks: (source, later column, earlier column, strict, reason).
@@ -55,15 +64,6 @@ TYPE_LABEL = {
 # weeks, ...) are the Great Expectations suites' (expectations/encounters.json).
 MAX_MAGNITUDE = 1_000_000_000
 NOT_FINITE = "value is NaN, infinite or beyond ±1,000,000,000"
-# The plain cast that accepts a column's text at once, untrimmed (`_type_check`).
-QUICK_CAST = {
-    "int": "bigint",
-    "decimal": "double",
-    "fio2": "double",
-    "money": "decimal(18, 2)",
-    "date": "date",
-    "timestamp": "timestamp",
-}
 NOT_IN_TYPE = {
     "int": "value is not a whole number within the 64-bit range",
     "money": "value is not an amount (NaN, infinite, or 10^16 or more)",
@@ -118,7 +118,7 @@ def _type_check(col: Column, types: dict[str, str] | None) -> str:
     raw, typed = trimmed(col.name), typed_expr(col, types)
     finite = col.type in ("date", "timestamp")
     exact = f"coalesce(not isfinite({typed}), true)" if finite else f"{typed} is null"
-    cast = QUICK_CAST.get(col.type)
+    cast = CAST.get(col.type)
     if cast is None:
         return f"{raw} is not null and {exact}"
     quick = f"try_cast({text(col.name, types)} as {cast})"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,37 +37,23 @@ class SampleConfig:
     period: Period = field(default_factory=Period)
 
 
-def sample_config(
-    audit_dir: Path | str,
-    out: Path | str,
-    seed: int,
-    paid_from: date | None = None,
-    paid_to: date | None = None,
-    service_from: date | None = None,
-    service_to: date | None = None,
-    **options: Any,
-) -> SampleConfig:
-    """Return the SampleConfig of the options (dates as dates or datetimes; others by name)."""
-    dates = (paid_from, paid_to, service_from, service_to)
-    period = Period(*(d.date() if isinstance(d, datetime) else d for d in dates))
-    return SampleConfig(Path(audit_dir), Path(out), seed, period=period, **options)
-
-
 DATES = ("paid_from", "paid_to", "service_from", "service_to")
 
 
 def sample_config_of(parameters: Mapping[str, Any]) -> SampleConfig:
     """Return the SampleConfig of a command's or flow's parameters, taken by name.
 
-    The folder of the sample is `out_dir` (the command) or `out` (the flow); parameters that
-    are not sampling options (`report`, `reviewed`, ...) are left out.
+    The folder of the sample is `out_dir` (the command) or `out` (the flow); dates may be dates
+    or datetimes; parameters that are not sampling options (`report`, `reviewed`, ...) are
+    left out.
     """
     names = {f.name for f in fields(SampleConfig)} - {"audit_dir", "out", "seed", "period"}
-    return sample_config(
-        parameters["audit_dir"],
-        parameters["out_dir"] if "out_dir" in parameters else parameters["out"],
+    dates = (parameters.get(d) for d in DATES)
+    return SampleConfig(
+        Path(parameters["audit_dir"]),
+        Path(parameters["out_dir"] if "out_dir" in parameters else parameters["out"]),
         parameters["seed"],
-        *(parameters.get(d) for d in DATES),
+        period=Period(*(d.date() if isinstance(d, datetime) else d for d in dates)),
         **{name: parameters[name] for name in names if name in parameters},
     )
 
