@@ -11,14 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 
 from flows.steps import run_stage, type_and_step_only
 from ino_audit.engine import partition
-from ino_audit.infra import safe_io
+from ino_audit.infra import db, safe_io
 from ino_audit.infra.profiling import phase
 from ino_audit.pipeline import config
+
+LOCAL_WORKERS = 2  # the local cluster's worker processes, one thread each
 
 
 @task(cache_policy=NO_CACHE, name="split-partitions")
@@ -32,11 +34,12 @@ def split_partitions(run_id: str, partitions: int) -> list[str]:
 
 
 @task(cache_policy=NO_CACHE, name="evaluate-partition", retries=1, retry_delay_seconds=5)
-def evaluate_partition(folder: str) -> str:
+def evaluate_partition(folder: str, memory_limit: str) -> str:
     """Evaluate one partition's member-local rules (runs on a Dask worker)."""
     with safe_io.owner_only():
         return type_and_step_only(
-            "evaluate-partition", lambda: str(partition.evaluate_part(Path(folder)))
+            "evaluate-partition",
+            lambda: str(partition.evaluate_part(Path(folder), memory_limit)),
         )
 
 
@@ -64,13 +67,28 @@ def evaluate_partitioned(run_id: str, partitions: int) -> None:
     try:
         with phase("evaluate.split_partitions"):
             folders = split_partitions(run_id, partitions)
+        limit = part_memory_limit(config.OPEN_SESSIONS[run_id].cfg.memory_limit)
         with phase("evaluate.partitions"), workers_share_api():
-            results = [f.result() for f in evaluate_partition.map(folders)]
+            results = [f.result() for f in evaluate_partition.map(folders, unmapped(limit))]
         with phase("evaluate.merge_partitions"):
             merge_partitions(run_id, results)
     finally:
         partition.remove(root)
     config.OPEN_SESSIONS[run_id].timings["evaluate"] = time.perf_counter() - started
+
+
+def part_memory_limit(memory_limit: str | None) -> str:
+    """Return each part's memory limit: the local workers share the audit's limit; a remote
+    scheduler's worker has its machine to itself and takes the whole limit."""
+    return db.share(memory_limit, 1 if remote_scheduler() else LOCAL_WORKERS)
+
+
+def remote_scheduler() -> str | None:
+    """Return the address of the flow's remote Dask scheduler, None for a local cluster."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return getattr(ctx.task_runner if ctx else None, "address", None)
 
 
 def dask_task_runner(address: str):
@@ -79,7 +97,7 @@ def dask_task_runner(address: str):
 
     if address == "local":
         return DaskTaskRunner(
-            cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True}
+            cluster_kwargs={"n_workers": LOCAL_WORKERS, "threads_per_worker": 1, "processes": True}
         )
     return DaskTaskRunner(address=address)
 
@@ -95,11 +113,16 @@ def workers_share_api() -> Iterator[None]:
     URL of the flow's server in their settings. A configured API is left as it is, and so are
     the workers of a remote scheduler (the temporary server listens on loopback only).
     """
-    from prefect.context import FlowRunContext
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    ctx = FlowRunContext.get()
-    remote = getattr(ctx.task_runner if ctx else None, "address", None)
+    remote = remote_scheduler()
+    if remote and not PREFECT_API_URL.value():
+        get_run_logger().warning(
+            "The Dask workers at %s are given no Prefect API (PREFECT_API_URL is not set): "
+            "each starts a temporary server of its own and records its partition tasks "
+            "there. Set PREFECT_API_URL to a server they can reach.",
+            remote,
+        )
     if PREFECT_API_URL.value() or remote:
         yield
         return

@@ -214,3 +214,72 @@ def test_local_dask_workers_use_the_flows_api(prefect_server):
             assert url and httpx.get(f"{url}/health").status_code == 200
             assert serialize_context()["settings_context"]["settings"]["api"]["url"] == url
         assert not PREFECT_API_URL.value()
+
+
+def test_remote_workers_without_an_api_are_warned_of(monkeypatch):
+    """A remote scheduler's workers cannot reach the flow's temporary server: with no
+    PREFECT_API_URL the flow says so (they would record their tasks on servers of their own)
+    and leaves the settings as they are."""
+    from types import SimpleNamespace
+
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows import partitioned
+
+    said: list[str] = []
+    logger = SimpleNamespace(warning=lambda msg, *args: said.append(msg % args))
+    monkeypatch.setattr(partitioned, "remote_scheduler", lambda: "tcp://10.0.0.7:8786")
+    monkeypatch.setattr(partitioned, "get_run_logger", lambda: logger)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), partitioned.workers_share_api():
+        assert not PREFECT_API_URL.value()
+    assert len(said) == 1 and "tcp://10.0.0.7:8786" in said[0] and "PREFECT_API_URL" in said[0]
+    configured = {PREFECT_API_URL: "http://10.0.0.8:4200/api"}
+    with temporary_settings(configured), partitioned.workers_share_api():
+        assert PREFECT_API_URL.value() == "http://10.0.0.8:4200/api"  # kept, and no warning
+    assert len(said) == 1
+
+
+def test_each_partition_database_is_held_to_its_share_of_memory(monkeypatch, tmp_path):
+    """The two local workers share the audit's memory limit (DuckDB's default would let each
+    part's in-memory database take 80 % of the machine); a remote worker takes the whole."""
+    import duckdb
+
+    from flows import partitioned
+    from ino_audit.engine import partition
+    from ino_audit.infra import db
+
+    assert [db.share(x, n) for x, n in ((None, 2), ("4GB", 2), ("1.5GiB", 3), ("512MB", 1))] == [
+        "1430MiB",
+        "1907MiB",
+        "512MiB",
+        "488MiB",
+    ]
+    assert partitioned.part_memory_limit("2GiB") == "1024MiB"
+    monkeypatch.setattr(partitioned, "remote_scheduler", lambda: "tcp://10.0.0.7:8786")
+    assert partitioned.part_memory_limit("2GiB") == "2048MiB"
+
+    seen: list[str] = []
+
+    class Spy:
+        """A connection that records its memory limit when the part closes it."""
+
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self.con = con
+
+        def __getattr__(self, name: str):
+            return getattr(self.con, name)
+
+        def close(self) -> None:
+            seen.append(self.con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+            self.con.close()
+
+    connect = duckdb.connect
+    monkeypatch.setattr(partition.duckdb, "connect", lambda *a: Spy(connect(*a)))
+    monkeypatch.setattr(partition, "INPUT_TABLES", ())
+    monkeypatch.setattr(partition, "SHARED_TABLES", ())
+    monkeypatch.setattr(partition.facts, "build", lambda con: None)
+    monkeypatch.setattr(partition.rules, "run_member_rules", lambda con: None)
+    monkeypatch.setattr(partition, "RESULT_TABLES", ())
+    (tmp_path / "part-0000").mkdir()
+    partition.evaluate_part(tmp_path / "part-0000", "300MiB")
+    assert seen == ["300.0 MiB"]

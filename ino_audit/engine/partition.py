@@ -76,15 +76,17 @@ def split(con: duckdb.DuckDBPyConnection, root: Path, parts: int) -> list[Path]:
     return folders
 
 
-def evaluate_part(folder: Path, threads: int = 1) -> Path:
+def evaluate_part(folder: Path, memory_limit: str, threads: int = 1) -> Path:
     """Evaluate one partition's member-local rules in its own database; return its results.
 
-    The database is in memory (measured faster than a file: the part is loaded and read once);
-    what does not fit spills into the partition's folder, which the flow removes.
+    The database is in memory (measured faster than a file: the part is loaded and read once),
+    held to `memory_limit` (DuckDB's default would be 80 % of the machine for each part); what
+    does not fit spills into the partition's folder, which the flow removes.
     """
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"set threads = {int(threads):d}")
+        con.execute("set memory_limit = $limit", {"limit": memory_limit})
         con.execute("set timezone = 'UTC'")
         con.execute("set temp_directory = $dir", {"dir": str(folder / "spill")})
         for table in INPUT_TABLES:

@@ -72,6 +72,18 @@ def _size(text: str) -> str:
     return text.strip()
 
 
+UNIT_BYTES = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+UNIT_BYTES |= {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+
+
+def share(memory_limit: str | None, parts: int) -> str:
+    """Return one of `parts` equal shares of a memory limit (default: the audit's), in MiB."""
+    size = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(\w+)", _size(memory_limit or DEFAULT_MEMORY_LIMIT))
+    assert size is not None  # _size checked the shape
+    total = float(size.group(1)) * UNIT_BYTES[size.group(2)]
+    return f"{max(1, int(total / max(1, parts) // 2**20))}MiB"
+
+
 def _quote(text: str) -> str:
     """Quote a string for a SQL literal (settings cannot take parameters)."""
     return text.replace("'", "''")
