@@ -3,7 +3,7 @@
 A text value that the plain cast of its untrimmed text accepts skips the trimming of the full
 type check, and a value written exactly as listed skips the allowed-values normalisation
 (ino_audit/ingest/staging.py `_type_check`, `checks`); both must block exactly the values the
-full checks block. Dates and timestamps must be finite.
+full checks block. Dates and timestamps must be calendar dates of the common era.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ VALUES = [
     " -infinity ",
     "inf",
     "epoch",
+    " EPOCH ",
+    "-0001-01-01",
+    "0044-03-15 (BC)",
+    "0001-01-01",
+    "10000-01-01",
+    "9999-12-31 23:59:59",
     "12",
     " 12 ",
     "-0",
@@ -59,7 +65,7 @@ def _reference(col, types) -> str:
     typed = casts.typed_expr(col, types)
     bad = f"{typed} is null"
     if col.type in ("date", "timestamp"):
-        bad = f"coalesce(not isfinite({typed}), true)"
+        bad = f"coalesce(not {staging._calendar(typed, casts.trimmed(col.name))}, true)"
     return f"{casts.trimmed(col.name)} is not null and {bad}"
 
 
@@ -95,14 +101,26 @@ def test_quick_paths_answer_as_the_full_checks(source, col):
         assert [r[1] for r in rows] == [r[2] for r in rows], [r for r in rows if r[1] != r[2]]
 
 
-def test_infinite_dates_are_blocked():
-    """'infinity' is a DuckDB date, but never a claim date: text and native columns block it."""
-    col = next(c for c in columns("claims") if c.name == "claim_start_date")
+@pytest.mark.parametrize("name", ["claim_start_date", "ino_start"])
+def test_only_calendar_dates_pass(name):
+    """DuckDB reads 'infinity', 'epoch' and years outside 1-9999 as dates; none is a date an
+    extract means, so text and native columns block them; a real but implausible date (1800,
+    year 1, 9999-12-31) passes to the suites' warnings."""
+    source = "claims" if name == "claim_start_date" else "encounters"
+    col = next(c for c in columns(source) if c.name == name)
     con = duckdb.connect()
-    text = staging._type_check(col, {col.name: "VARCHAR"})
-    assert con.execute(f"select {text} from (select 'infinity' as claim_start_date)").fetchone()[0]
-    native = [c for c, _, _ in staging.checks(col, {col.name: "DATE"})]
-    blocked = con.execute(
-        f"select {' or '.join(native)} from (select 'infinity'::date as claim_start_date)"
-    ).fetchone()[0]
-    assert blocked
+    con.execute("set timezone = 'UTC'")
+    text = staging._type_check(col, {name: "VARCHAR"})
+    blocked = ["infinity", " -infinity ", "epoch", " Epoch ", "-0001-01-01", "0044-03-15 (BC)"]
+    blocked += ["10000-01-01"]
+    passed = ["0001-01-01", "1800-01-01", "2024-01-02", " 2024-01-02 ", "2024-01-02T10:00Z"]
+    passed += ["9999-12-31"]
+    for value in blocked + passed:
+        got = con.execute(f"select {text} from (select $v::varchar as {name})", {"v": value})
+        assert got.fetchall() == [(value in blocked,)], value
+    native_type = "date" if col.type == "date" else "timestamp"
+    native = " or ".join(c for c, _, _ in staging.checks(col, {name: native_type.upper()}))
+    for value, block in (("infinity", True), ("0044-03-15 (BC)", True), ("1800-01-01", False)):
+        query = f"select {native} from (select $v::{native_type} as {name})"
+        got = con.execute(query, {"v": value})
+        assert got.fetchall() == [(block,)], value

@@ -89,7 +89,7 @@ def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, 
     if col.type in TYPE_LABEL and not native:
         out.append((_type_check(col, types), col.name, f"value is not {TYPE_LABEL[col.type]}"))
     if col.type in ("date", "timestamp") and native:
-        cond = f"coalesce(not isfinite({typed_expr(col, types)}), false)"
+        cond = f"coalesce(not {_calendar(typed_expr(col, types))}, false)"
         out.append((cond, col.name, f"value is not {TYPE_LABEL[col.type]}"))
     out.extend(_number_checks(col, types or {}, native))
     if col.allowed:
@@ -109,21 +109,35 @@ def checks(col: Column, types: dict[str, str] | None = None) -> list[tuple[str, 
 def _type_check(col: Column, types: dict[str, str] | None) -> str:
     """Return the condition: a text value is present but not of the column's type.
 
-    Dates and timestamps must also be finite (DuckDB reads 'infinity' as a date). A value the
-    plain cast of its untrimmed text accepts passes at once: the cast skips surrounding
+    Dates and timestamps must also be calendar dates written with digits (`_calendar`). A value
+    the plain cast of its untrimmed text accepts passes at once: the cast skips surrounding
     spaces, so trimming cannot turn an accepted value into a refused one
     (tests/test_staging_checks.py compares both on hostile values); only the rest pay for
     trimming.
     """
     raw, typed = trimmed(col.name), typed_expr(col, types)
-    finite = col.type in ("date", "timestamp")
-    exact = f"coalesce(not isfinite({typed}), true)" if finite else f"{typed} is null"
+    dated = col.type in ("date", "timestamp")
+    exact = f"coalesce(not {_calendar(typed, raw)}, true)" if dated else f"{typed} is null"
     cast = CAST.get(col.type)
     if cast is None:
         return f"{raw} is not null and {exact}"
-    quick = f"try_cast({text(col.name, types)} as {cast})"
-    accepted = f"coalesce(isfinite({quick}), false)" if finite else f"{quick} is not null"
+    v = text(col.name, types)
+    quick = f"try_cast({v} as {cast})"
+    accepted = f"coalesce({_calendar(quick, v)}, false)" if dated else f"{quick} is not null"
     return f"not {accepted} and {raw} is not null and {exact}"
+
+
+def _calendar(value: str, written: str | None = None) -> str:
+    """Return a predicate: a date or timestamp is a calendar date of the common era.
+
+    DuckDB also reads 'infinity', '-infinity' and 'epoch' as dates, and years outside the ISO
+    format's 0001-9999 (a leading minus, a '(BC)' suffix, five digits); none is a date an
+    extract means. Text must start with a digit (that refuses the words and the minus); the
+    value must lie in years 1-9999 (one comparison: the infinities lie outside). Implausible
+    but real dates (a 1800 birth) are the Great Expectations suites' warnings, not blocked here.
+    """
+    digit = f"ascii({written}) between 48 and 57 and " if written else ""
+    return f"({digit}{value} between '0001-01-01' and '9999-12-31 23:59:59.999999')"
 
 
 def _number_checks(col: Column, types: dict[str, str], native: bool) -> list[tuple[str, str, str]]:

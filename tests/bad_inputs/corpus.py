@@ -168,6 +168,22 @@ ROW_FAULTS: list[Fault] = [
         fields={"claim_end_date": "03/05/2024"},
     ),
     Fault(
+        "date_as_a_word",  # DuckDB reads 'epoch' as 1970-01-01
+        "claims",
+        "quarantine",
+        "paid_date",
+        "not an ISO date",
+        fields={"paid_date": "epoch"},
+    ),
+    Fault(
+        "timestamp_before_year_one",  # DuckDB reads this as a date of 44 BC
+        "encounters",
+        "quarantine",
+        "ino_start",
+        "not an ISO timestamp",
+        fields={"ino_start": "0044-03-15 (BC)"},
+    ),
+    Fault(
         "end_before_start",
         "claims",
         "quarantine",
