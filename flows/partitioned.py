@@ -60,6 +60,7 @@ def partitions_root(run_id: str) -> Path:
 def evaluate_partitioned(run_id: str, partitions: int) -> None:
     """The evaluate stage as one task per member partition, then a merge; its parts are timed
     as `evaluate.*` phases and the whole as the evaluate stage."""
+    s = config.OPEN_SESSIONS[run_id]
     root = partitions_root(run_id)
     partition.remove(root)
     started = time.perf_counter()
@@ -67,14 +68,14 @@ def evaluate_partitioned(run_id: str, partitions: int) -> None:
     try:
         with phase("evaluate.split_partitions"):
             folders = split_partitions(run_id, partitions)
-        limit = part_memory_limit(config.OPEN_SESSIONS[run_id].cfg.memory_limit)
+        limit = unmapped(part_memory_limit(s.cfg.memory_limit))
         with phase("evaluate.partitions"), workers_share_api():
-            results = [f.result() for f in evaluate_partition.map(folders, unmapped(limit))]
+            results = [f.result() for f in evaluate_partition.map(folders, limit)]
         with phase("evaluate.merge_partitions"):
             merge_partitions(run_id, results)
     finally:
         partition.remove(root)
-    config.OPEN_SESSIONS[run_id].timings["evaluate"] = time.perf_counter() - started
+    s.timings["evaluate"] = time.perf_counter() - started
 
 
 def part_memory_limit(memory_limit: str | None) -> str:

@@ -65,20 +65,21 @@ def connect(path: Path, threads: int | None = None, memory_limit: str | None = N
     return con
 
 
+UNIT_BYTES = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+UNIT_BYTES |= {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(" + "|".join(UNIT_BYTES) + ")")  # DuckDB's units
+
+
 def _size(text: str) -> str:
     """Return a memory size like '4GB' after checking it has that shape."""
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+    if not SIZE.fullmatch(text.strip()):
         raise AuditError(f"The memory limit {text!r} is not a size such as 4GB or 512MB.")
     return text.strip()
 
 
-UNIT_BYTES = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
-UNIT_BYTES |= {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
-
-
 def share(memory_limit: str | None, parts: int) -> str:
     """Return one of `parts` equal shares of a memory limit (default: the audit's), in MiB."""
-    size = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(\w+)", _size(memory_limit or DEFAULT_MEMORY_LIMIT))
+    size = SIZE.fullmatch(_size(memory_limit or DEFAULT_MEMORY_LIMIT))
     assert size is not None  # _size checked the shape
     total = float(size.group(1)) * UNIT_BYTES[size.group(2)]
     return f"{max(1, int(total / max(1, parts) // 2**20))}MiB"
